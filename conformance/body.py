@@ -1,0 +1,204 @@
+"""The scripted body: a coroutine whose every resumption does what a script says.
+
+This file must run unchanged on any Python 3 (CPython 3.6+, PyPy, MicroPython, Pyodide) and compile with
+Cython: it imports nothing, and uses no f-strings, annotations or dataclasses. The host (or the agent in a
+child interpreter) queues one *plan* per resumption; a plan is a plain dict, so it crosses a JSON pipe:
+
+    {"reaction": "await" | "return" | "raise" | "raise-stop-iteration" | "propagate",
+     "value": the value to await with / return / raise ([type name, message]),
+     "reenter": [[call, argument class, payload], ...]}   # calls the running body makes on itself first
+
+Everything the body sees is logged in `Script.events`, so a driver can report it as an observation.
+"""
+
+
+class Interrupt(BaseException):
+    """A BaseException that is not an Exception, for throw()'s `base-exception` argument class."""
+
+
+EXCEPTIONS = {
+    "ValueError": ValueError, "KeyError": KeyError, "LookupError": LookupError, "OSError": OSError,
+    "RuntimeError": RuntimeError, "TypeError": TypeError, "StopIteration": StopIteration,
+    "GeneratorExit": GeneratorExit, "Interrupt": Interrupt, "ZeroDivisionError": ZeroDivisionError,
+}
+
+PLAIN_VALUES = (type(None), bool, int, float, str)
+
+
+def make_exception(spec):
+    """[type name, message] -> a new exception instance."""
+    kind = EXCEPTIONS.get(spec[0])
+    if kind is None:
+        raise ValueError("unknown exception type in script: %r" % (spec[0],))
+    return kind(spec[1]) if len(spec) > 1 and spec[1] is not None else kind()
+
+
+def throw_arguments(argument, payload):
+    """The positional arguments of throw() for an argument class and its payload."""
+    if argument == "instance" or argument == "base-exception":
+        return (make_exception(payload),)
+    if argument == "class":
+        return (EXCEPTIONS[payload[0]],)
+    if argument == "three-argument":
+        return (EXCEPTIONS[payload[0]], make_exception(payload), None)
+    if argument == "non-exception":
+        return (payload,)
+    if argument == "stop-iteration":
+        return (StopIteration(payload),)
+    if argument == "generator-exit":
+        return (GeneratorExit(),)
+    raise ValueError("unknown throw() argument class: %r" % (argument,))
+
+
+def thrown_exception(argument, payload):
+    """The exception instance that arrives at the body for a throw() call (None for a non-exception)."""
+    if argument == "class":
+        return EXCEPTIONS[payload[0]]()
+    if argument == "non-exception":
+        return None
+    args = throw_arguments(argument, payload)
+    return args[1] if argument == "three-argument" else args[0]
+
+
+def describe_value(value):
+    """A JSON-friendly description of a value: plain values as themselves, others by type and repr."""
+    if isinstance(value, PLAIN_VALUES):
+        return value
+    text = repr(value)
+    return {"object": type(value).__name__, "repr": text[:120]}
+
+
+def describe_exception(error):
+    """Type, message, StopIteration value, and the type names of __cause__ and __context__."""
+    description = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, StopIteration):
+        description["value"] = describe_value(error.value if hasattr(error, "value") else None)
+    cause = getattr(error, "__cause__", None)
+    context = getattr(error, "__context__", None)
+    description["cause"] = type(cause).__name__ if cause is not None else None
+    description["context"] = type(context).__name__ if context is not None else None
+    return description
+
+
+def perform(target, call, argument, payload):
+    """Make one call on `target` and describe what happened: ["returned", v] or ["raised", {...}]."""
+    try:
+        if call == "send":
+            result = target.send(payload if argument == "value" else None)
+        elif call == "throw":
+            result = target.throw(*throw_arguments(argument, payload))
+        elif call == "close":
+            result = target.close()
+        else:
+            raise ValueError("unknown call: %r" % (call,))
+    except BaseException as error:  # the subject's answer, whatever it is
+        return ["raised", describe_exception(error)]
+    return ["returned", describe_value(result)]
+
+
+class Suspend:
+    """The await point: passes `value` out to the caller once, then returns what is sent back.
+
+    It is a plain iterator with no throw() or close(), so a thrown exception lands in the awaiting frame.
+    """
+
+    def __init__(self, value):
+        self.value = value
+        self.passed = False
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+    def send(self, received):
+        if self.passed:
+            raise StopIteration(received)
+        self.passed = True
+        return self.value
+
+
+class Script:
+    """The plans still to run, the events seen so far, and the object re-entrant calls go to."""
+
+    def __init__(self, plans=None):
+        self.plans = list(plans or [])
+        self.events = []
+        self.target = None  # set by the driver once the subject exists
+
+    def queue(self, plan):
+        self.plans.append(plan)
+
+    def _next(self, default_reaction, event):
+        self.events.append(event)
+        plan = self.plans.pop(0) if self.plans else {"reaction": default_reaction, "value": None}
+        for call, argument, payload in plan.get("reenter", ()):
+            self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])
+        return plan
+
+    def started(self):
+        return self._next("await", ["started"])
+
+    def received(self, value):
+        return self._next("await", ["received", describe_value(value)])
+
+    def caught(self, error):
+        return self._next("propagate", ["caught", type(error).__name__, str(error)])
+
+    def finish(self, plan):
+        """Return or raise as a plan that does not await says to."""
+        reaction = plan["reaction"]
+        if reaction == "return":
+            return plan["value"]
+        if reaction == "raise":
+            raise make_exception(plan["value"])
+        if reaction == "raise-stop-iteration":
+            raise StopIteration(plan["value"])
+        raise ValueError("reaction %r is not valid here" % (reaction,))
+
+    def ended(self):
+        self.events.append(["finally"])
+
+
+async def scripted_body(script):
+    """A native coroutine driven by `script`; see the module docstring."""
+    try:
+        plan = script.started()
+        while plan["reaction"] == "await":
+            try:
+                received = await Suspend(plan["value"])
+            except BaseException as thrown:
+                plan = script.caught(thrown)
+                if plan["reaction"] == "propagate":
+                    raise
+                if plan["reaction"] != "await":
+                    return script.finish(plan)
+            else:
+                plan = script.received(received)
+        return script.finish(plan)
+    finally:
+        script.ended()
+
+
+def scripted_generator(script):
+    """The same body as a generator, for generator-based coroutines (`yield from` instead of `await`)."""
+    try:
+        plan = script.started()
+        while plan["reaction"] == "await":
+            try:
+                received = yield from Suspend(plan["value"])
+            except BaseException as thrown:
+                plan = script.caught(thrown)
+                if plan["reaction"] == "propagate":
+                    raise
+                if plan["reaction"] != "await":
+                    return script.finish(plan)
+            else:
+                plan = script.received(received)
+        return script.finish(plan)
+    finally:
+        script.ended()

@@ -1,0 +1,64 @@
+"""The asyncio driver: a real event loop runs the coroutine as a Task.
+
+A loop can produce only two calls: a step of the task (send(None)) and a cancellation (throw of a
+CancelledError, a BaseException that is not an Exception). The body may only pass None out at an await,
+which asyncio reads as "run me again soon". What a step returned or raised is read back from the task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from .. import body
+from .base import InProcessDriver
+
+body.EXCEPTIONS.setdefault("CancelledError", asyncio.CancelledError)
+CANCEL_MESSAGE = "cancelled by coroutine-conformance"
+
+
+class AsyncioDriver(InProcessDriver):
+    name = "asyncio"
+    description = "an asyncio event loop runs the coroutine as a Task: steps, cancellation, result retrieval"
+    calls = frozenset({("send", "none"), ("throw", "base-exception")})
+
+    def payload_override(self, call, argument):
+        return ["CancelledError", CANCEL_MESSAGE] if argument == "base-exception" else None
+
+    def yielded_values(self):
+        return [None]
+
+    def begin(self) -> None:
+        super().begin()
+        self.loop = asyncio.new_event_loop()
+        self.loop.set_exception_handler(lambda loop, context: None)
+        self.task = None
+
+    def deliver(self, step):
+        if self.task is None:
+            self.task = self.loop.create_task(self.subject)
+        if step.call == "throw":
+            self.task.cancel(step.payload[1])
+        elif step.call != "send":
+            raise ValueError(f"an event loop cannot make {step.call}()")
+        if self.task.done():
+            # A finished task is not stepped again; the coroutine itself is what refuses reuse.
+            return body.perform(self.subject, step.call, step.argument, step.payload)
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        if not self.task.done():
+            return ["returned", None]
+        try:
+            result = self.task.result()
+        except BaseException as error:  # noqa: BLE001 - the task's outcome, whatever it is
+            return ["raised", body.describe_exception(error)]
+        return ["raised", body.describe_exception(StopIteration(result))]
+
+    def end(self) -> None:
+        loop = getattr(self, "loop", None)
+        super().end()
+        self.task = None
+        if loop is not None:
+            loop.close()
+            self.loop = None
+            gc.collect()

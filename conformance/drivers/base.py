@@ -1,0 +1,131 @@
+"""The driver interface, and the in-process machinery the concrete drivers share."""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import warnings
+
+from .. import body
+from ..model import Model
+from ..observation import Observation
+from ..steps import Step
+
+
+class DriverUnavailable(Exception):
+    """This driver cannot run here (say, a subject with no __await__); the message says why."""
+
+
+class Driver:
+    """Delivers a step's call to a fresh subject and reports what it observed.
+
+    `route` names the model's route whose rows predict what this driver sees; `calls` lists the
+    (call, argument class) pairs it can deliver (None: all of them). The engine knows nothing else.
+    """
+
+    name = "driver"
+    route = "direct"
+    model_name = "coroutine"
+    description = ""
+    calls: frozenset | None = None
+    subject_name = "scripted_body"
+
+    def begin(self) -> None:
+        """Make a fresh subject in its initial state."""
+        raise NotImplementedError
+
+    def perform(self, step: Step) -> Observation:
+        raise NotImplementedError
+
+    def end(self) -> None:
+        """Release the subject without observing anything (after a failure, or between examples)."""
+
+    def can_deliver(self, call: str, argument: str) -> bool:
+        return self.calls is None or (call, argument) in self.calls
+
+    def payload_override(self, call: str, argument: str):
+        """A fixed payload this driver must use for an argument class, or None to let the engine choose."""
+        return None
+
+    def yielded_values(self):
+        """A fixed list of values the body may pass out at an await, or None for any."""
+        return None
+
+
+class InProcessDriver(Driver):
+    """A driver whose subject lives in this process: builds it, makes the call, reads inspect."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.inspect_function = getattr(inspect, model.inspect_function, None)
+        self.script = None
+        self.subject = None
+
+    # subclasses say how the subject is made and which object receives the calls
+    def make_subject(self, script):
+        return body.scripted_body(script)
+
+    def call_target(self):
+        return self.subject
+
+    def begin(self) -> None:
+        self.end()
+        self.script = body.Script()
+        self.subject = self.make_subject(self.script)
+        self.script.target = self.subject
+
+    def end(self) -> None:
+        if self.subject is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.script.plans.insert(0, {"reaction": "propagate", "value": None})
+                try:
+                    self.subject.close()
+                except BaseException:  # noqa: BLE001 - a broken subject must not stop the run
+                    pass
+        self.subject = self.script = None
+
+    def perform(self, step: Step) -> Observation:
+        if step.plan is not None:
+            self.script.queue(step.plan.to_script())
+        first_event = len(self.script.events)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if step.call == "collect":
+                outcome = None
+                self.collect()
+            else:
+                outcome = self.deliver(step)
+        observation = Observation(outcome=outcome, warnings=[[w.category.__name__, str(w.message)] for w in caught],
+                                  events=self.script.events[first_event:])
+        if step.call != "collect":
+            observation.state, observation.attributes = self.observe()
+        return observation
+
+    def deliver(self, step: Step):
+        return body.perform(self.call_target(), step.call, step.argument, step.payload)
+
+    def collect(self) -> None:
+        """Drop every reference to the subject and let the garbage collector finalize it."""
+        self.subject = self._target = None
+        self.script.target = None
+        gc.collect()
+
+    def observe(self) -> tuple[str | None, dict]:
+        """The subject's state by inspect, and the attributes the model names, where readable."""
+        state = None
+        if self.inspect_function is not None:
+            try:
+                state = self.inspect_function(self.subject)
+            except Exception:  # noqa: BLE001 - no state to read is "not observable"
+                state = None
+            if isinstance(state, str) and state.startswith(self.model.state_prefix):
+                state = state[len(self.model.state_prefix):]
+        attributes = {}
+        for observation, spec in self.model.attributes.items():
+            try:
+                value = getattr(self.subject, spec["name"])
+            except AttributeError:
+                continue
+            attributes[observation] = value if isinstance(value, bool) else ("none" if value is None else "present")
+        return state, attributes

@@ -1,0 +1,525 @@
+"""Load a protocol model (a TOML specification table) and check that it is a sound state machine.
+
+The model is the single source of truth: every state, transition, exception type and message the engine,
+the reports and the diagrams use comes from here. `load_model` rejects a bad file with one `ModelError`
+naming the file, the transition and the fault, so a mistake in the table never reaches a test run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+RUNNING = "RUNNING"
+DIRECT = "direct"
+
+# Words of the outcome vocabulary (see the header of model/coroutine.toml).
+VALUE_WORDS = {"None", "sent", "yielded", "returned", "stop-value"}
+EXCEPTION_WORDS = {"thrown", "raised"}
+OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
+
+
+class ModelError(Exception):
+    """A model file that cannot be used: the message names the file, the row and the fault."""
+
+
+def version_tuple(text: str) -> tuple[int, int]:
+    """'3.12' -> (3, 12)."""
+    major, _, minor = str(text).partition(".")
+    return int(major), int(minor or 0)
+
+
+@dataclass(frozen=True)
+class Raises:
+    """An expected exception: its type (a builtin name, or 'thrown' / 'raised'), and what it carries."""
+
+    type: str
+    message: str | None = None  # a key of the model's [messages] table
+    value: str | None = None  # StopIteration's value, an outcome word
+    cause: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Warning_:
+    category: str
+    message: str  # a key of the model's [messages] table
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: a call edge (from a state) or a reaction edge (from RUNNING)."""
+
+    id: str
+    source: str
+    target: str
+    call: str | None = None
+    argument: str | None = None
+    delivered: str | None = None
+    body: str | None = None
+    enters: str | None = None
+    receives: str | None = None
+    returns: str | None = None
+    raises: Raises | None = None
+    warns: Warning_ | None = None
+    runs_finally: bool = False
+    since: str | None = None
+    until: str | None = None
+    route: str = DIRECT
+    note: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "call" if self.call else "reaction"
+
+    @property
+    def case(self) -> tuple:
+        """The situation this row answers; two rows of one route and version must not share it."""
+        if self.call:
+            return ("call", self.source, self.call, self.argument)
+        return ("reaction", self.delivered, self.body)
+
+    def applies_to(self, version: tuple[int, int]) -> bool:
+        if self.since and version < version_tuple(self.since):
+            return False
+        if self.until and version >= version_tuple(self.until):
+            return False
+        return True
+
+    def versions_text(self) -> str:
+        if self.since and self.until:
+            return f"{self.since} to before {self.until}"
+        if self.since:
+            return f"{self.since} and later"
+        if self.until:
+            return f"before {self.until}"
+        return "all"
+
+    def describe_trigger(self) -> str:
+        if self.call:
+            return f"{self.source} --{self.call}({self.argument})-->"
+        return f"RUNNING, body received {self.delivered}, body does {self.body!r} -->"
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    name: str
+    arguments: dict[str, str]
+    final: bool = False
+    states: tuple[str, ...] | None = None
+    body: str | None = None
+    observes: tuple[str, ...] = OBSERVABLE_ASPECTS
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    meaning: str
+    observations: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A case a route cannot deliver: a call from a state, or a body reaction to a delivery."""
+
+    why: str
+    source: str | None = None
+    call: str | None = None
+    arguments: tuple[str, ...] | None = None
+    delivered: str | None = None
+    body: str | None = None
+
+    def matches(self, case: tuple) -> bool:
+        if case[0] == "call":
+            _, source, call, argument = case
+            return (self.call == call and self.source == source
+                    and (self.arguments is None or argument in self.arguments))
+        _, delivered, body = case
+        return self.delivered == delivered and self.body == body
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    meaning: str
+    unreachable: tuple[Unreachable, ...] = ()
+
+
+@dataclass
+class Model:
+    """A validated protocol model. Build it with `load_model`."""
+
+    path: Path
+    name: str
+    title: str
+    inspect_function: str
+    state_prefix: str
+    attribute_prefix: str
+    initial: str
+    versions: tuple[str, ...]
+    states: dict[str, StateSpec]
+    attributes: dict[str, dict]
+    calls: dict[str, CallSpec]
+    deliveries: dict[str, dict]
+    reactions: dict[str, str]
+    messages: dict[str, str]
+    warnings: tuple[dict, ...]
+    transitions: tuple[Transition, ...]
+    routes: dict[str, Route]
+    _tables: dict = field(default_factory=dict, repr=False)
+
+    # -- lookups -------------------------------------------------------------------------------
+    def table(self, version: tuple[int, int], route: str = DIRECT) -> dict[tuple, Transition]:
+        """Every case answered for this version and route: the route's rows over the direct ones."""
+        key = (version, route)
+        if key not in self._tables:
+            rows = {}
+            for layer in (DIRECT, route) if route != DIRECT else (DIRECT,):
+                for row in self.transitions:
+                    if row.route == layer and row.applies_to(version):
+                        rows[row.case] = row
+            unreachable = self.routes[route].unreachable if route in self.routes else ()
+            rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
+            # A reaction row counts only where some call of this version and route delivers into it.
+            entered = {row.enters for row in rows.values() if row.enters}
+            self._tables[key] = {case: row for case, row in rows.items()
+                                 if row.call or row.delivered in entered}
+        return self._tables[key]
+
+    def transition(self, transition_id: str) -> Transition:
+        for row in self.transitions:
+            if row.id == transition_id:
+                return row
+        raise KeyError(transition_id)
+
+    def call_row(self, version, state, call, argument, route=DIRECT) -> Transition | None:
+        return self.table(version, route).get(("call", state, call, argument))
+
+    def reaction_row(self, version, delivered, body, route=DIRECT) -> Transition | None:
+        return self.table(version, route).get(("reaction", delivered, body))
+
+    def reachable_reactions(self, version, delivered, route=DIRECT) -> list[str]:
+        """The body reactions to `delivered` that this route can exercise, in the model's order."""
+        table = self.table(version, route)
+        return [body for body in self.deliveries[delivered]["reactions"]
+                if ("reaction", delivered, body) in table]
+
+    def applicable_transitions(self, version, route=DIRECT) -> list[Transition]:
+        return sorted(self.table(version, route).values(), key=lambda row: self.transitions.index(row))
+
+    def interactive_calls(self) -> list[tuple[str, str]]:
+        """(call, argument) pairs a caller makes during a run; final calls (collect) come at the end."""
+        return [(call.name, argument) for call in self.calls.values() if not call.final
+                for argument in call.arguments]
+
+    def attribute_since(self, observation: str) -> str | None:
+        return self.attributes.get(observation, {}).get("since")
+
+    def message(self, key: str | None, **values) -> str | None:
+        if key is None:
+            return None
+        return self.messages[key].format(**values)
+
+    def graph(self, version=None, route=DIRECT) -> networkx.MultiDiGraph:
+        """The state graph: one edge per transition (for one version and route, or all rows)."""
+        graph = networkx.MultiDiGraph()
+        graph.add_nodes_from(self.states)
+        rows = self.transitions if version is None else self.applicable_transitions(version, route)
+        for row in rows:
+            graph.add_edge(row.source, row.target, key=row.id, transition=row)
+        return graph
+
+    def version_tuples(self) -> list[tuple[int, int]]:
+        return [version_tuple(v) for v in self.versions]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------------
+
+def default_model_path(name: str = "coroutine") -> Path:
+    """The model file shipped with the package: the source tree's model/ or the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    for folder in (here.parent / "model", here / "model"):
+        candidate = folder / f"{name}.toml"
+        if candidate.exists():
+            return candidate
+    raise ModelError(f"no model named {name!r}: looked for {name}.toml in {here.parent / 'model'} "
+                     f"and {here / 'model'}; reinstall coroutine-conformance or pass --model FILE")
+
+
+def available_models() -> list[str]:
+    here = Path(__file__).resolve().parent
+    names = set()
+    for folder in (here.parent / "model", here / "model"):
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.toml"))
+    return sorted(names)
+
+
+def load_model(path: str | os.PathLike | None = None) -> Model:
+    """Read and validate a model file; raise ModelError naming the file, row and fault."""
+    path = Path(path) if path is not None else default_model_path()
+    if not path.exists() and not str(path).endswith(".toml") and os.sep not in str(path):
+        path = default_model_path(str(path))
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no such model file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ModelError(f"{path}: not valid TOML: {error}") from None
+    return _Builder(path, data).build()
+
+
+class _Builder:
+    """Turns the parsed TOML into a Model, checking every row as it goes."""
+
+    def __init__(self, path: Path, data: dict):
+        self.path = path
+        self.data = data
+
+    def fail(self, where: str, fault: str, fix: str = "") -> None:
+        text = f"{self.path}: {where}: {fault}"
+        if fix:
+            text += f". {fix}"
+        raise ModelError(text)
+
+    def section(self, name: str, kind=dict):
+        value = self.data.get(name)
+        if value is None:
+            self.fail(f"[{name}]", "missing section", f"add a [{name}] table (see model/coroutine.toml)")
+        if not isinstance(value, kind):
+            self.fail(f"[{name}]", f"expected a {kind.__name__}, found {type(value).__name__}")
+        return value
+
+    def build(self) -> Model:
+        protocol = self.section("protocol")
+        for key in ("name", "initial", "versions"):
+            if key not in protocol:
+                self.fail("[protocol]", f"missing key {key!r}")
+        states = {name: StateSpec(name, spec.get("meaning", ""),
+                                  {k: v for k, v in spec.items() if k != "meaning"})
+                  for name, spec in self.section("states").items()}
+        if protocol["initial"] not in states:
+            self.fail("[protocol]", f"initial state {protocol['initial']!r} is not one of the states "
+                      f"{sorted(states)}")
+        if RUNNING not in states:
+            self.fail("[states]", f"missing the {RUNNING} state")
+        calls = {}
+        for name, spec in self.section("calls").items():
+            if not isinstance(spec.get("arguments"), dict) or not spec["arguments"]:
+                self.fail(f"[calls.{name}]", "missing its argument classes",
+                          "give `arguments = { name = \"description\", ... }`")
+            for state in spec.get("states", []):
+                if state not in states:
+                    self.fail(f"[calls.{name}]", f"unknown state {state!r}")
+            calls[name] = CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
+                                   tuple(spec["states"]) if "states" in spec else None, spec.get("body"),
+                                   tuple(spec.get("observes", OBSERVABLE_ASPECTS)))
+        deliveries = self.section("deliveries")
+        reactions = self.section("reactions")
+        for name, spec in deliveries.items():
+            for body in spec.get("reactions", []):
+                if body not in reactions:
+                    self.fail(f"[deliveries.{name}]", f"unknown reaction {body!r}",
+                              f"known reactions: {', '.join(reactions)}")
+        messages = self.section("messages")
+        routes = {DIRECT: Route(DIRECT, "calls made on the object itself")}
+        rows: list[Transition] = []
+        for group in self.data.get("call", []) + self.data.get("reaction", []):
+            for raw in group.get("rows", []):
+                rows.append(self.transition(raw, DIRECT, states, calls, deliveries, reactions, messages))
+        for route_name, spec in self.data.get("routes", {}).items():
+            unreachable = tuple(self.unreachable(route_name, u, states, calls, deliveries)
+                                for u in spec.get("unreachable", []))
+            routes[route_name] = Route(route_name, spec.get("meaning", ""), unreachable)
+            for raw in spec.get("rows", []):
+                rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
+        warnings = tuple(self.data.get("warning", []))
+        for warning in warnings:
+            if warning.get("message") not in messages:
+                self.fail("[[warning]]", f"unknown message {warning.get('message')!r}")
+        model = Model(
+            path=self.path, name=protocol["name"], title=protocol.get("title", protocol["name"]),
+            inspect_function=protocol.get("inspect_function", ""),
+            state_prefix=protocol.get("state_prefix", ""),
+            attribute_prefix=protocol.get("attribute_prefix", ""), initial=protocol["initial"],
+            versions=tuple(protocol["versions"]), states=states,
+            attributes=dict(self.data.get("attributes", {})), calls=calls, deliveries=deliveries,
+            reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
+            routes=routes)
+        self.check_ids(rows)
+        for route in routes:
+            for version in model.versions:
+                self.check_table(model, version_tuple(version), route, version)
+        return model
+
+    # -- one row ---------------------------------------------------------------------------------
+    def transition(self, raw, route, states, calls, deliveries, reactions, messages) -> Transition:
+        row_id = raw.get("id")
+        if not row_id:
+            self.fail(f"a row of route {route!r}", f"missing its id: {raw}", "give every row a unique id")
+        where = f"transition {row_id!r}"
+        known = {f.name for f in dataclasses.fields(Transition)} | {"from", "to", "finally"}
+        for key in raw:
+            if key not in known or key in ("source", "target", "runs_finally", "route"):
+                self.fail(where, f"unknown key {key!r}")
+        is_call = "call" in raw
+        if is_call == ("delivered" in raw):
+            self.fail(where, "a row needs either `call` (a caller's call) or `delivered` and `body` "
+                      "(the body's reaction), and not both")
+        source = raw.get("from", RUNNING if not is_call else None)
+        target = raw.get("to")
+        for label, state in (("from", source), ("to", target)):
+            if state is None:
+                self.fail(where, f"missing `{label}` state")
+            if state not in states:
+                self.fail(where, f"unknown state {state!r} in `{label}`", f"known states: {', '.join(states)}")
+        if is_call:
+            call = raw["call"]
+            if call not in calls:
+                self.fail(where, f"unknown call {call!r}", f"known calls: {', '.join(calls)}")
+            argument = raw.get("argument")
+            if argument not in calls[call].arguments:
+                self.fail(where, f"unknown argument class {argument!r} for {call}()",
+                          f"known: {', '.join(calls[call].arguments)}")
+        else:
+            if source != RUNNING:
+                self.fail(where, f"a reaction row starts in {RUNNING}, not {source}")
+            if raw["delivered"] not in deliveries:
+                self.fail(where, f"unknown delivery {raw['delivered']!r}", f"known: {', '.join(deliveries)}")
+            if raw.get("body") not in deliveries[raw["delivered"]].get("reactions", []):
+                self.fail(where, f"unknown body reaction {raw.get('body')!r} to {raw['delivered']!r}",
+                          f"known: {', '.join(deliveries[raw['delivered']]['reactions'])}")
+        enters = raw.get("enters")
+        if enters is not None:
+            if enters not in deliveries:
+                self.fail(where, f"unknown delivery {enters!r} in `enters`", f"known: {', '.join(deliveries)}")
+            if target != RUNNING:
+                self.fail(where, f"a row that enters the body goes to {RUNNING}, not {target}")
+        outcomes = [key for key in ("enters", "returns", "raises") if key in raw]
+        final = is_call and calls[raw["call"]].final
+        if len(outcomes) > 1:
+            self.fail(where, f"more than one outcome ({', '.join(outcomes)})", "keep exactly one")
+        if not outcomes and not final:
+            self.fail(where, "missing outcome", "add `returns`, `raises` or `enters`")
+        for key in ("returns", "receives"):
+            if key in raw and raw[key] not in VALUE_WORDS:
+                self.fail(where, f"unknown value {raw[key]!r} in `{key}`", f"known: {', '.join(sorted(VALUE_WORDS))}")
+        raises = None
+        if "raises" in raw:
+            spec = raw["raises"]
+            if not isinstance(spec, dict) or "type" not in spec:
+                self.fail(where, "`raises` needs a `type`")
+            unknown = set(spec) - {"type", "message", "value", "cause", "context"}
+            if unknown:
+                self.fail(where, f"unknown key(s) {sorted(unknown)} in `raises`")
+            if spec.get("message") is not None and spec["message"] not in messages:
+                self.fail(where, f"unknown message {spec['message']!r}", f"known: {', '.join(messages)}")
+            if spec.get("value") is not None and spec["value"] not in VALUE_WORDS:
+                self.fail(where, f"unknown value {spec['value']!r} in `raises`")
+            raises = Raises(**spec)
+        warns = None
+        if "warns" in raw:
+            if raw["warns"].get("message") not in messages:
+                self.fail(where, f"unknown message {raw['warns'].get('message')!r} in `warns`")
+            warns = Warning_(raw["warns"]["category"], raw["warns"]["message"])
+        for key in ("since", "until"):
+            if key in raw:
+                try:
+                    version_tuple(raw[key])
+                except ValueError:
+                    self.fail(where, f"`{key}` must be a version such as \"3.12\", found {raw[key]!r}")
+        return Transition(
+            id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
+            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
+            receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
+            runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
+            route=route, note=raw.get("note"))
+
+    def unreachable(self, route, raw, states, calls, deliveries) -> Unreachable:
+        where = f"[routes.{route}] unreachable {raw}"
+        if "why" not in raw:
+            self.fail(where, "missing `why`", "say why the route cannot deliver this case")
+        arguments = raw.get("argument")
+        if isinstance(arguments, str):
+            arguments = [arguments]
+        if "call" in raw:
+            if raw["call"] not in calls or raw.get("from") not in states:
+                self.fail(where, "needs a known `call` and `from` state")
+        elif raw.get("delivered") not in deliveries:
+            self.fail(where, "needs a known `call` or `delivered`")
+        return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
+                           tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"))
+
+    # -- whole-table checks ------------------------------------------------------------------------
+    def check_ids(self, rows):
+        seen = {}
+        for row in rows:
+            if row.id in seen:
+                self.fail(f"transition {row.id!r}", "the id is used twice", "ids must be unique")
+            seen[row.id] = row
+        by_case: dict[tuple, list[Transition]] = {}
+        for row in rows:
+            by_case.setdefault((row.route, row.case), []).append(row)
+        versions = [version_tuple(v) for v in self.data["protocol"]["versions"]]
+        for (route, case), group in by_case.items():
+            for version in versions:
+                claiming = [row for row in group if row.applies_to(version)]
+                if len(claiming) > 1:
+                    ids = " and ".join(repr(row.id) for row in claiming)
+                    self.fail(f"transition {claiming[1].id!r}",
+                              f"nondeterministic: {ids} both claim the case {_case_text(case)} on "
+                              f"Python {version[0]}.{version[1]}",
+                              "give them non-overlapping `since`/`until`, or remove one")
+
+    def check_table(self, model: Model, version, route, version_text):
+        table = model.table(version, route)
+        unreachable = model.routes[route].unreachable
+        entered = set()
+        for call in model.calls.values():
+            for state in call.states or model.states:
+                for argument in call.arguments:
+                    case = ("call", state, call.name, argument)
+                    if any(u.matches(case) for u in unreachable):
+                        continue
+                    row = table.get(case)
+                    if row is None:
+                        self.fail(f"route {route!r}", f"undefined case {_case_text(case)} on Python "
+                                  f"{version_text}", "add a row for it (or an `unreachable` entry for a route)")
+                    if row.enters:
+                        entered.add(row.enters)
+        for delivered in sorted(entered):
+            for body in model.deliveries[delivered]["reactions"]:
+                case = ("reaction", delivered, body)
+                if any(u.matches(case) for u in unreachable):
+                    continue
+                if case not in table:
+                    self.fail(f"route {route!r}", f"undefined case {_case_text(case)} on Python {version_text}",
+                              "add a [[reaction]] row for it")
+        for call in model.calls.values():
+            if call.body and call.body not in model.reactions:
+                self.fail(f"[calls.{call.name}]", f"unknown body reaction {call.body!r}")
+        graph = model.graph(version, route)
+        reachable = networkx.descendants(graph, model.initial) | {model.initial}
+        for state in model.states:
+            if state not in reachable:
+                self.fail(f"state {state!r}", f"unreachable from {model.initial} on Python {version_text} "
+                          f"(route {route!r})", "add a transition into it, or remove the state")
+
+
+def _case_text(case: tuple) -> str:
+    if case[0] == "call":
+        return f"{case[1]} + {case[2]}({case[3]})"
+    return f"RUNNING + body received {case[1]!r} and does {case[2]!r}"

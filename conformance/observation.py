@@ -1,0 +1,184 @@
+"""Observations (what a call did) and verdicts (how that compares with the model's prediction).
+
+An Observation is one plain record, the same whether a driver saw it in this process or an agent reported
+it over a pipe. Fields that could not be observed are None (outcome, state) or absent (attributes), and
+count as "not observable", never as a deviation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONFORMS = "conforms"
+MESSAGE_ONLY = "message-only"
+NOT_OBSERVABLE = "not-observable"
+DEVIATES = "deviates"
+HANG = "hang"
+CRASH = "crash"
+# Worst last: a step's verdict is the worst of its differences.
+SEVERITY = [CONFORMS, NOT_OBSERVABLE, MESSAGE_ONLY, DEVIATES, HANG, CRASH]
+
+
+class ObservationError(ValueError):
+    """A record that is not a well-formed observation (for example, garbage from a child process)."""
+
+
+@dataclass
+class Observation:
+    outcome: list | None = None  # ["returned", value] or ["raised", {type, message, value?, cause, context}]
+    state: str | None = None  # a model state name; None when the subject offers no way to see it
+    attributes: dict = field(default_factory=dict)  # running/suspended/frame/awaiting, where readable
+    warnings: list = field(default_factory=list)  # [[category, message], ...]
+    events: list = field(default_factory=list)  # what the body logged during the call
+
+    def to_json(self) -> dict:
+        return {"outcome": self.outcome, "state": self.state, "attributes": self.attributes,
+                "warnings": self.warnings, "events": self.events}
+
+    @classmethod
+    def from_json(cls, data) -> "Observation":
+        """Build from untrusted JSON, checking the shape of every field."""
+        if not isinstance(data, dict):
+            raise ObservationError(f"expected an object, found {type(data).__name__}")
+        outcome = data.get("outcome")
+        if outcome is not None:
+            if not (isinstance(outcome, list) and len(outcome) == 2 and outcome[0] in ("returned", "raised")):
+                raise ObservationError(f"outcome must be [\"returned\"|\"raised\", ...], found {outcome!r}")
+            if outcome[0] == "raised" and not (isinstance(outcome[1], dict) and isinstance(outcome[1].get("type"), str)):
+                raise ObservationError(f"a raised outcome needs an exception description, found {outcome[1]!r}")
+        state = data.get("state")
+        if state is not None and not isinstance(state, str):
+            raise ObservationError(f"state must be a string or null, found {state!r}")
+        attributes = data.get("attributes", {})
+        warnings = data.get("warnings", [])
+        events = data.get("events", [])
+        if not isinstance(attributes, dict) or not isinstance(warnings, list) or not isinstance(events, list):
+            raise ObservationError("attributes must be an object, warnings and events lists")
+        return cls(outcome, state, attributes, [list(w) for w in warnings], events)
+
+
+@dataclass
+class Difference:
+    aspect: str  # outcome, message, state, attributes.frame, warnings, events ...
+    expected: object
+    observed: object
+    verdict: str
+
+    def describe(self) -> str:
+        return f"{self.aspect}: expected {format_value(self.expected)}, observed {format_value(self.observed)}"
+
+
+def compare(expected: Observation, observed: Observation, aspects=None, strict_messages=True) -> list[Difference]:
+    """Every way `observed` differs from `expected`, each with its verdict layer."""
+    aspects = set(aspects or ("outcome", "state", "attributes", "warnings", "events"))
+    differences: list[Difference] = []
+    if "outcome" in aspects:
+        differences += _compare_outcome(expected.outcome, observed.outcome, "outcome", strict_messages)
+    if "state" in aspects:
+        if observed.state is None:
+            differences.append(Difference("state", expected.state, None, NOT_OBSERVABLE))
+        elif observed.state != expected.state:
+            differences.append(Difference("state", expected.state, observed.state, DEVIATES))
+    if "attributes" in aspects:
+        for name, value in expected.attributes.items():
+            if name not in observed.attributes:
+                differences.append(Difference(f"attributes.{name}", value, None, NOT_OBSERVABLE))
+            elif observed.attributes[name] != value:
+                differences.append(Difference(f"attributes.{name}", value, observed.attributes[name], DEVIATES))
+    if "warnings" in aspects:
+        differences += _compare_warnings(expected.warnings, observed.warnings, strict_messages)
+    if "events" in aspects:
+        differences += _compare_events(expected.events, observed.events, strict_messages)
+    return differences
+
+
+def worst(differences: list[Difference]) -> str:
+    return max((d.verdict for d in differences), key=SEVERITY.index, default=CONFORMS)
+
+
+def failing(differences: list[Difference], strict_messages: bool, require_observable: bool = False) -> list[Difference]:
+    """The differences that make a run non-conformant under the chosen strictness."""
+    bad = {DEVIATES, HANG, CRASH}
+    if strict_messages:
+        bad.add(MESSAGE_ONLY)
+    if require_observable:
+        bad.add(NOT_OBSERVABLE)
+    return [d for d in differences if d.verdict in bad]
+
+
+def _compare_outcome(expected, observed, aspect, strict_messages) -> list[Difference]:
+    if observed is None:
+        return [Difference(aspect, expected, None, NOT_OBSERVABLE)]
+    if expected[0] != observed[0]:
+        return [Difference(aspect, expected, observed, DEVIATES)]
+    if expected[0] == "returned":
+        return [] if _same_value(expected[1], observed[1]) else [Difference(aspect, expected, observed, DEVIATES)]
+    want, got = expected[1], observed[1]
+    if want["type"] != got.get("type"):
+        return [Difference(aspect, expected, observed, DEVIATES)]
+    differences = []
+    if "value" in want and not _same_value(want["value"], got.get("value")):
+        differences.append(Difference(f"{aspect}.value", want["value"], got.get("value"), DEVIATES))
+    for link in ("cause", "context"):
+        if want.get(link) is not None and want[link] != got.get(link):
+            differences.append(Difference(f"{aspect}.{link}", want[link], got.get(link), DEVIATES))
+    if want.get("message") is not None and want["message"] != got.get("message"):
+        differences.append(Difference(f"{aspect}.message", want["message"], got.get("message"), MESSAGE_ONLY))
+    return differences
+
+
+def _compare_warnings(expected, observed, strict_messages) -> list[Difference]:
+    if [w[0] for w in expected] != [w[0] for w in observed]:
+        return [Difference("warnings", expected, observed, DEVIATES)]
+    if [w[1] for w in expected] != [w[1] for w in observed]:
+        return [Difference("warnings", expected, observed, MESSAGE_ONLY)]
+    return []
+
+
+def _compare_events(expected, observed, strict_messages) -> list[Difference]:
+    """Events match kind by kind; an exception's text alone differing is message-only."""
+    if len(expected) != len(observed) or any(e[0] != o[0] for e, o in zip(expected, observed)):
+        return [Difference("events", expected, observed, DEVIATES)]
+    differences = []
+    for index, (want, got) in enumerate(zip(expected, observed)):
+        kind = want[0]
+        if kind == "reentry":
+            if want[1:3] != got[1:3]:
+                differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
+            else:
+                differences += _compare_outcome(want[3], got[3], f"events[{index}] ({want[1]} from inside the body)",
+                                                strict_messages)
+        elif kind == "caught":
+            if want[1] != got[1]:
+                differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
+            elif want[2] != got[2]:
+                differences.append(Difference(f"events[{index}]", want, got, MESSAGE_ONLY))
+        elif kind == "received" and not _same_value(want[1], got[1]):
+            differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
+    return differences
+
+
+def _same_value(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def format_value(value) -> str:
+    """A short human rendering of an outcome, event list or plain value."""
+    if isinstance(value, list) and len(value) == 2 and value[0] == "returned":
+        return f"returns {value[1]!r}"
+    if isinstance(value, list) and len(value) == 2 and value[0] == "raised":
+        return f"raises {format_exception(value[1])}"
+    return repr(value)
+
+
+def format_exception(description: dict) -> str:
+    text = description.get("type", "?")
+    if "value" in description:
+        text += f"(value={description['value']!r})"
+    elif description.get("message"):
+        text += f"({description['message']!r})"
+    if description.get("cause"):
+        text += f" from {description['cause']}"
+    if description.get("context"):
+        text += f" during {description['context']}"
+    return text

@@ -1,0 +1,99 @@
+"""A step of a run: one call made by the test, and the plan its body follows if the call resumes it.
+
+Steps are plain data so that they print as words, cross a JSON pipe to the agent, and shrink well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Reentry:
+    """A call the running body makes on its own coroutine."""
+
+    call: str
+    argument: str
+    payload: object = None
+
+    def describe(self) -> str:
+        return describe_call(self.call, self.argument, self.payload)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the body does on one resumption: re-entrant calls first, then its reaction."""
+
+    reaction: str
+    value: object = None
+    reentries: tuple[Reentry, ...] = ()
+
+    def to_script(self) -> dict:
+        return {"reaction": self.reaction, "value": _listify(self.value),
+                "reenter": [[r.call, r.argument, _listify(r.payload)] for r in self.reentries]}
+
+    def describe(self) -> str:
+        words = [f"calls {r.describe()} on itself" for r in self.reentries]
+        value = self.value
+        words.append({
+            "await": f"awaits again, passing out {value!r}",
+            "return": f"returns {value!r}",
+            "raise": f"raises {_exception_text(value)}",
+            "raise-stop-iteration": f"raises StopIteration({value!r})",
+            "propagate": "lets the exception through",
+        }.get(self.reaction, self.reaction))
+        return ", then ".join(words)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One call of the test on the subject (or the final `collect`), with the body's plan."""
+
+    call: str
+    argument: str
+    payload: object = None
+    plan: Plan | None = None
+
+    def describe(self) -> str:
+        return describe_call(self.call, self.argument, self.payload)
+
+    def to_json(self) -> dict:
+        return {"call": self.call, "argument": self.argument, "payload": _listify(self.payload),
+                "plan": self.plan.to_script() if self.plan else None}
+
+
+@dataclass
+class Prediction:
+    """What the model says one step does."""
+
+    observation: "Observation"  # noqa: F821 - see observation.py
+    next_state: str
+    transitions: list[str] = field(default_factory=list)
+
+
+def describe_call(call: str, argument: str, payload) -> str:
+    if call == "send":
+        return "send(None)" if argument == "none" else f"send({payload!r})"
+    if call == "close":
+        return "close()"
+    if call == "collect":
+        return "del coro; gc.collect()"
+    if argument in ("instance", "base-exception"):
+        return f"throw({_exception_text(payload)})"
+    if argument == "class":
+        return f"throw({payload[0]})"
+    if argument == "three-argument":
+        return f"throw({payload[0]}, {_exception_text(payload)}, None)"
+    if argument == "stop-iteration":
+        return f"throw(StopIteration({payload!r}))"
+    if argument == "generator-exit":
+        return "throw(GeneratorExit())"
+    return f"throw({payload!r})"
+
+
+def _exception_text(spec) -> str:
+    return f"{spec[0]}({spec[1]!r})" if spec and len(spec) > 1 else f"{spec[0]}()"
+
+
+def _listify(value):
+    return list(value) if isinstance(value, tuple) else value
