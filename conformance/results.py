@@ -1,0 +1,61 @@
+"""What a run found, per driver and per transition: how often each was exercised and its worst verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .observation import CONFORMS, SEVERITY
+
+
+@dataclass
+class TransitionResult:
+    count: int = 0
+    verdict: str = CONFORMS
+    observed: str | None = None  # the first non-conforming observation, in words
+    expected: str | None = None
+
+
+@dataclass
+class DriverResults:
+    driver: str
+    route: str
+    model: str
+    version: str
+    description: str = ""
+    exercisable: list[str] = field(default_factory=list)  # the transitions this driver can reach
+    unexercisable: dict[str, str] = field(default_factory=dict)  # id -> why this driver cannot reach it
+    transitions: dict[str, TransitionResult] = field(default_factory=dict)
+    failures: list[dict] = field(default_factory=list)
+    examples: int = 0
+    steps: int = 0
+    seconds: float = 0.0
+    error: str | None = None  # the driver could not run at all (unavailable, crashed)
+
+    def record(self, record) -> None:
+        """Count every transition a step exercised and keep the worst verdict each one got."""
+        from .observation import format_value  # local: keeps this module free of heavy imports
+
+        self.steps += 1
+        blamed = {record.blame(d): d for d in record.differences}
+        for transition_id in record.prediction.transitions:
+            result = self.transitions.setdefault(transition_id, TransitionResult())
+            result.count += 1
+            difference = blamed.get(transition_id)
+            if difference is not None and SEVERITY.index(difference.verdict) > SEVERITY.index(result.verdict):
+                result.verdict = difference.verdict
+                result.expected = format_value(difference.expected)
+                result.observed = format_value(difference.observed)
+
+    @property
+    def covered(self) -> list[str]:
+        return [t for t in self.exercisable if self.transitions.get(t, TransitionResult()).count > 0]
+
+    @property
+    def uncovered(self) -> list[str]:
+        return [t for t in self.exercisable if self.transitions.get(t, TransitionResult()).count == 0]
+
+    def verdict_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for result in self.transitions.values():
+            counts[result.verdict] = counts.get(result.verdict, 0) + 1
+        return counts

@@ -1,0 +1,93 @@
+"""A conformance run: for each driver, the deterministic tour, then the Hypothesis machine."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from hypothesis import seed as hypothesis_seed
+from hypothesis.stateful import get_state_machine_test
+
+from .drivers import DRIVERS, DriverUnavailable
+from .engine import build_machine, machine_settings
+from .model import Model, load_model
+from .results import DriverResults
+from .session import ConformanceFailure, Session
+from .tour import plan_tour, unexercisable
+
+
+@dataclass
+class RunOptions:
+    drivers: list[str] = field(default_factory=lambda: list(DRIVERS))
+    examples: int | None = None  # None: the Hypothesis profile's max_examples
+    seed: int | None = None
+    strict_messages: bool = True
+    version: tuple[int, int] = tuple(sys.version_info[:2])
+    model_path: str | None = None  # overrides the driver's own model (coroutine, generator)
+
+
+def run_driver(model: Model, driver, options: RunOptions, progress=None) -> DriverResults:
+    """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded."""
+    version_text = "%d.%d" % options.version
+    results = DriverResults(driver.name, driver.route, model.name, version_text, driver.description)
+    session = Session(model, driver, options.version, results, options.strict_messages)
+    started = time.perf_counter()
+    sequences, exercisable = plan_tour(session.oracle, driver)
+    results.exercisable = exercisable
+    results.unexercisable = unexercisable(session.oracle, driver, exercisable)
+    say = progress or (lambda text: None)
+    say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
+    tour_failures = 0
+    for sequence in sequences:
+        session.begin()
+        try:
+            for step in sequence + ["final"]:
+                for actual in (session.final_steps() if step == "final" else [step]):
+                    record = session.take(actual)
+                    if record.failures:
+                        tour_failures += 1
+                        if tour_failures <= 20:
+                            results.failures.append({"source": "tour", "text": session.explain(record),
+                                                     "transitions": [record.blame(d) for d in record.failures],
+                                                     "steps": [r.step.to_json() for r in session.history]})
+                        raise StopIteration
+        except StopIteration:
+            pass
+        finally:
+            session.end()
+    say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
+        f"{tour_failures} deviating sequences; running Hypothesis")
+    machine = build_machine(session)
+    test = get_state_machine_test(machine, settings=machine_settings(options.examples))
+    if options.seed is not None:
+        test = hypothesis_seed(options.seed)(test)
+    try:
+        test()
+    except ConformanceFailure as failure:
+        results.failures.append({"source": "hypothesis", "text": failure.text,
+                                 "transitions": [failure.history[-1].blame(d) for d in failure.history[-1].failures],
+                                 "steps": [r.step.to_json() for r in failure.history]})
+    except Exception as error:  # noqa: BLE001 - a crash of the subject or driver is a finding, not our end
+        results.error = f"{type(error).__name__}: {error}"
+    results.seconds = time.perf_counter() - started
+    say(f"{driver.name}: {results.examples} examples, {results.steps} steps, {results.seconds:.1f} s")
+    return results
+
+
+def run(options: RunOptions, progress=None) -> list[DriverResults]:
+    shared_model = load_model(options.model_path) if options.model_path else None
+    models: dict[str, Model] = {}
+    all_results = []
+    for name in options.drivers:
+        driver_class = DRIVERS[name]
+        model = shared_model or models.setdefault(driver_class.model_name, load_model(driver_class.model_name))
+        try:
+            driver = driver_class(model)
+        except DriverUnavailable as error:
+            version_text = "%d.%d" % options.version
+            results = DriverResults(name, driver_class.route, model.name, version_text, error=str(error))
+            all_results.append(results)
+            continue
+        all_results.append(run_driver(model, driver, options, progress))
+    return all_results

@@ -1,0 +1,122 @@
+"""A session: one subject's life under one driver, step by step, each step checked against the oracle.
+
+Both the deterministic tour and the Hypothesis machine drive a Session, so a step is predicted, performed,
+compared and recorded in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Model
+from .observation import Difference, Observation, compare, failing, format_value
+from .oracle import Oracle
+from .results import DriverResults
+from .steps import Plan, Prediction, Step
+
+
+@dataclass
+class StepRecord:
+    """One step as it happened: the state before, the step, what the model said and what was seen."""
+
+    state: str
+    step: Step
+    prediction: Prediction
+    observation: Observation
+    differences: list[Difference]
+    failures: list[Difference] = field(default_factory=list)
+
+    def blame(self, difference: Difference) -> str:
+        """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
+        row for the body's start or a call's warning, and otherwise the row that decided the outcome."""
+        transitions = self.prediction.transitions
+        if difference.aspect.startswith("events["):
+            index = int(difference.aspect[len("events["):].split("]")[0])
+            if index == 0:
+                return transitions[0]
+            if index <= len(self.step.plan.reentries if self.step.plan else ()):
+                return transitions[index]
+        if difference.aspect == "warnings":
+            return transitions[0]
+        return transitions[-1]
+
+
+class ConformanceFailure(AssertionError):
+    """Raised inside a Hypothesis run when the subject does not do what the model says."""
+
+    def __init__(self, text: str, history: list[StepRecord], driver: str):
+        super().__init__(text)
+        self.text = text
+        self.history = history
+        self.driver = driver
+
+
+class Session:
+    def __init__(self, model: Model, driver, version: tuple[int, int], results: DriverResults,
+                 strict_messages: bool = True, require_observable: bool = False):
+        self.model = model
+        self.driver = driver
+        self.oracle = Oracle(model, version, driver.route, driver.subject_name)
+        self.results = results
+        self.strict_messages = strict_messages
+        self.require_observable = require_observable
+        self.state = model.initial
+        self.history: list[StepRecord] = []
+
+    def begin(self) -> None:
+        self.driver.begin()
+        self.state = self.model.initial
+        self.history = []
+        self.results.examples += 1
+
+    def take(self, step: Step) -> StepRecord:
+        """Predict, perform, compare and record one step; move to the model's next state."""
+        prediction = self.oracle.predict(self.state, step)
+        observation = self.driver.perform(step)
+        differences = compare(prediction.observation, observation, self.model.calls[step.call].observes,
+                              self.strict_messages)
+        record = StepRecord(self.state, step, prediction, observation, differences,
+                            failing(differences, self.strict_messages, self.require_observable))
+        self.history.append(record)
+        self.results.record(record)
+        self.state = prediction.next_state
+        return record
+
+    def final_steps(self) -> list[Step]:
+        """The final calls (collect) that the model allows in the current state and the driver can make."""
+        steps = []
+        for call in self.model.calls.values():
+            if call.final and self.state in (call.states or self.model.states):
+                for argument in call.arguments:
+                    if self.driver.can_deliver(call.name, argument):
+                        steps.append(Step(call.name, argument, None, Plan(call.body) if call.body else None))
+        return steps
+
+    def end(self) -> None:
+        self.driver.end()
+
+    # -- words for people ------------------------------------------------------------------------
+    def explain(self, record: StepRecord) -> str:
+        """A failure in words: the call sequence, the body script, expected against observed."""
+        blamed = []
+        for difference in record.failures:
+            transition_id = record.blame(difference)
+            if transition_id not in blamed:
+                blamed.append(transition_id)
+        lines = [f"The {self.driver.name!r} driver deviates from the {self.model.name} model "
+                 f"(Python {self.oracle.version[0]}.{self.oracle.version[1]} profile)."]
+        for transition_id in blamed:
+            row = self.model.transition(transition_id)
+            lines.append(f"Violated transition: {transition_id}  ({row.describe_trigger()} {row.target})")
+        lines.append("Call sequence on a fresh subject:")
+        for number, done in enumerate(self.history, 1):
+            mark = "  <-- here" if done is record else ""
+            lines.append(f"  {number}. {done.step.describe():<38} [{done.state} -> {done.prediction.next_state}]{mark}")
+            if done.step.plan is not None and done.prediction.transitions[-1] != done.prediction.transitions[0]:
+                lines.append(f"       body: {done.step.plan.describe()}")
+        expected, observed = record.prediction.observation, record.observation
+        lines.append(f"Expected: {format_value(expected.outcome)}; state {expected.state}")
+        lines.append(f"Observed: {format_value(observed.outcome)}; state {observed.state}")
+        lines.append("Differences:")
+        lines += [f"  - {difference.describe()}" for difference in record.failures]
+        return "\n".join(lines)
