@@ -523,3 +523,50 @@ def _case_text(case: tuple) -> str:
     if case[0] == "call":
         return f"{case[1]} + {case[2]}({case[3]})"
     return f"RUNNING + body received {case[1]!r} and does {case[2]!r}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Words for people: shared by `coroconf model`, the Markdown specification and the diagrams.
+# ---------------------------------------------------------------------------------------------------
+
+def outcome_text(model: Model, row: Transition) -> str:
+    """What the row says happens, in a few words: 'raises TypeError("...")', 'returns the yielded value'."""
+    words = {"None": "None", "sent": "the sent value", "yielded": "the yielded value",
+             "returned": "the body's return value", "stop-value": "the StopIteration's value",
+             "thrown": "the thrown exception", "raised": "the body's exception"}
+    parts = []
+    if row.enters:
+        parts.append(f"enters the body with {row.enters}")
+    if row.returns:
+        parts.append(f"returns {words[row.returns]}")
+    if row.raises:
+        spec = row.raises
+        text = words.get(spec.type, spec.type)
+        if spec.message:
+            text += f"({model.messages[spec.message]!r})"
+        if spec.value:
+            text += f" carrying {words[spec.value]}"
+        if spec.cause:
+            text += f" from {words.get(spec.cause, spec.cause)}"
+        if spec.context:
+            text += f", context {words.get(spec.context, spec.context)}"
+        parts.append(f"raises {text}")
+    if row.warns:
+        parts.append(f"warns {row.warns.category}({model.messages[row.warns.message]!r})")
+    if row.runs_finally:
+        parts.append("finally runs")
+    return "; ".join(parts) or "nothing"
+
+
+def trigger_columns(row: Transition) -> tuple[str, str, str]:
+    """(call, argument, body reaction) columns of a row, for tables."""
+    if row.call:
+        return row.call, row.argument, "-"
+    return "(body)", f"after {row.delivered}", row.body
+
+
+def model_digest(model: Model) -> str:
+    """A short fingerprint of the model file, so a report can be matched to the model that made it."""
+    import hashlib
+
+    return hashlib.sha256(model.path.read_bytes()).hexdigest()[:16]

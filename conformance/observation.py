@@ -23,6 +23,19 @@ class ObservationError(ValueError):
     """A record that is not a well-formed observation (for example, garbage from a child process)."""
 
 
+class SubjectFailure(Exception):
+    """A driver could not observe a step because the subject hung, crashed, or broke the protocol.
+
+    Drivers raise it from `perform`; the session turns it into a `hang` or `crash` verdict on the step's
+    transition, and the run goes on with a fresh subject.
+    """
+
+    def __init__(self, verdict: str, detail: str):
+        super().__init__(detail)
+        self.verdict = verdict
+        self.detail = detail
+
+
 @dataclass
 class Observation:
     outcome: list | None = None  # ["returned", value] or ["raised", {type, message, value?, cause, context}]

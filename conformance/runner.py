@@ -75,19 +75,22 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     return results
 
 
+def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model], progress=None) -> DriverResults:
+    """Run one named driver; `models` caches the loaded models (and ends up naming those used)."""
+    driver_class = DRIVERS[name]
+    model_name = driver_class.model_name
+    if options.model_path:
+        model = models.get(model_name) or load_model(options.model_path)
+    else:
+        model = models.get(model_name) or load_model(model_name)
+    models[model_name] = model
+    try:
+        driver = driver_class(model)
+    except DriverUnavailable as error:
+        return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, error=str(error))
+    return run_driver(model, driver, options, progress)
+
+
 def run(options: RunOptions, progress=None) -> list[DriverResults]:
-    shared_model = load_model(options.model_path) if options.model_path else None
     models: dict[str, Model] = {}
-    all_results = []
-    for name in options.drivers:
-        driver_class = DRIVERS[name]
-        model = shared_model or models.setdefault(driver_class.model_name, load_model(driver_class.model_name))
-        try:
-            driver = driver_class(model)
-        except DriverUnavailable as error:
-            version_text = "%d.%d" % options.version
-            results = DriverResults(name, driver_class.route, model.name, version_text, error=str(error))
-            all_results.append(results)
-            continue
-        all_results.append(run_driver(model, driver, options, progress))
-    return all_results
+    return [run_driver_by_name(name, options, models, progress) for name in options.drivers]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import Model
-from .observation import Difference, Observation, compare, failing, format_value
+from .observation import Difference, Observation, SubjectFailure, compare, failing, format_value
 from .oracle import Oracle
 from .results import DriverResults
 from .steps import Plan, Prediction, Step
@@ -72,9 +72,14 @@ class Session:
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
         prediction = self.oracle.predict(self.state, step)
-        observation = self.driver.perform(step)
-        differences = compare(prediction.observation, observation, self.model.calls[step.call].observes,
-                              self.strict_messages)
+        try:
+            observation = self.driver.perform(step)
+        except SubjectFailure as failure:
+            observation = Observation()
+            differences = [Difference("subject", prediction.observation.outcome, failure.detail, failure.verdict)]
+        else:
+            differences = compare(prediction.observation, observation, self.model.calls[step.call].observes,
+                                  self.strict_messages)
         record = StepRecord(self.state, step, prediction, observation, differences,
                             failing(differences, self.strict_messages, self.require_observable))
         self.history.append(record)

@@ -1,0 +1,184 @@
+"""The `coroconf` command line.
+
+Exit codes: 0 conformant, 1 a deviation (or a driver that could not run), 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .model import ModelError, load_model, outcome_text, trigger_columns, version_tuple
+from .report import ReportError
+
+EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def python_version(text: str) -> tuple[int, int]:
+    try:
+        return version_tuple(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a Python version such as 3.12, found {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coroconf", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"coroutine-conformance {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    for register in COMMANDS:
+        register(commands)
+    return parser
+
+
+# -- coroconf run -----------------------------------------------------------------------------------
+
+def register_run(commands) -> None:
+    from .drivers import DRIVERS
+
+    run = commands.add_parser("run", help="run the conformance suite against this interpreter's coroutines",
+                              description="Tour every transition of the model, then let Hypothesis search for "
+                                          "deviations, once per driver.")
+    run.add_argument("--driver", dest="drivers", action="append", choices=sorted(DRIVERS), metavar="NAME",
+                     help=f"a driver to run (repeatable; default: all of {', '.join(DRIVERS)})")
+    run.add_argument("--examples", type=int, metavar="N",
+                     help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples)")
+    run.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
+    run.add_argument("--messages", choices=("strict", "lenient"), default="strict",
+                     help="strict: a different exception message is a failure; lenient: types only (default strict)")
+    run.add_argument("--strict-coverage", action="store_true",
+                     help="fail when any transition the driver can reach went unexercised")
+    run.add_argument("--profile", type=python_version, metavar="X.Y",
+                     help="the model's version profile (default: the running interpreter's version)")
+    run.add_argument("--model", metavar="FILE", help="a model file to use instead of the shipped one")
+    run.add_argument("--report", metavar="FILE", help="write the JSON report here (rewritten as drivers finish)")
+    run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
+    run.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    run.set_defaults(handler=command_run)
+
+
+def command_run(arguments) -> int:
+    from .report import build_report, summary_table, write_json, write_junit
+    from .runner import RunOptions, run_driver_by_name
+
+    if arguments.examples is not None and arguments.examples < 1:
+        raise UsageError(f"--examples must be at least 1, found {arguments.examples}")
+    options = RunOptions(examples=arguments.examples, seed=arguments.seed,
+                         strict_messages=arguments.messages == "strict", model_path=arguments.model)
+    if arguments.drivers:
+        options.drivers = list(dict.fromkeys(arguments.drivers))
+    if arguments.profile:
+        options.version = arguments.profile
+    progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
+    results, models = [], {}
+
+    def save(partial: bool) -> dict:
+        report = build_report(results, models, options, partial=partial)
+        if arguments.report:
+            write_json(report, arguments.report)
+        return report
+
+    interrupted = False
+    try:
+        for name in options.drivers:
+            results.append(run_driver_by_name(name, options, models, progress))
+            save(partial=True)
+    except KeyboardInterrupt:
+        interrupted = True
+        print("[coroconf] interrupted: the report keeps the drivers that finished and says it is partial",
+              file=sys.stderr)
+    report = save(partial=interrupted)
+    if arguments.junit:
+        write_junit(report, arguments.junit)
+    for driver in report["drivers"]:
+        for failure in driver["failures"][:3]:
+            print(f"\n{failure['text']}\n")
+        if driver["error"]:
+            print(f"\nThe {driver['driver']!r} driver could not run: {driver['error']}\n")
+    print(summary_table(report))
+    uncovered = [d["driver"] for d in report["drivers"] if d["coverage"]["covered"] < d["coverage"]["exercisable"]]
+    if interrupted:
+        return 130
+    if report["verdict"] != "conforms":
+        print("verdict: DEVIATES from the model (see above)")
+        return EXIT_DEVIATION
+    if arguments.strict_coverage and uncovered:
+        print(f"verdict: transitions left unexercised by {', '.join(uncovered)} (--strict-coverage)")
+        return EXIT_DEVIATION
+    print("verdict: conforms to the model")
+    return EXIT_OK
+
+
+# -- coroconf model ---------------------------------------------------------------------------------
+
+def register_model(commands) -> None:
+    model = commands.add_parser("model", help="print the model as a table",
+                                description="Print the model's transitions: state, call, argument, body reaction, "
+                                            "outcome, next state and versions.")
+    model.add_argument("name", nargs="?", default="coroutine",
+                       help="a shipped model (coroutine, generator) or a model file (default: coroutine)")
+    model.add_argument("--state", help="only rows starting from this state (CREATED, RUNNING, SUSPENDED, CLOSED)")
+    model.add_argument("--call", help="only rows of this call (send, throw, close, collect)")
+    model.add_argument("--python", type=python_version, metavar="X.Y", help="only rows that apply to this version")
+    model.add_argument("--route", default=None, help="show this route's rows (with --python: the route's table)")
+    model.add_argument("--format", choices=("text", "markdown"), default="text")
+    model.set_defaults(handler=command_model)
+
+
+def command_model(arguments) -> int:
+    model = load_model(arguments.name)
+    states = {s.upper() for s in model.states}
+    if arguments.state and arguments.state.upper() not in states:
+        raise UsageError(f"unknown state {arguments.state!r}; the model's states are {', '.join(model.states)}")
+    if arguments.call and arguments.call not in model.calls:
+        raise UsageError(f"unknown call {arguments.call!r}; the model's calls are {', '.join(model.calls)}")
+    if arguments.route and arguments.route not in model.routes:
+        raise UsageError(f"unknown route {arguments.route!r}; the model's routes are {', '.join(model.routes)}")
+    if arguments.python:
+        rows = model.applicable_transitions(arguments.python, arguments.route or "direct")
+    else:
+        rows = [r for r in model.transitions if arguments.route is None or r.route == arguments.route]
+    if arguments.state:
+        rows = [r for r in rows if r.source == arguments.state.upper()]
+    if arguments.call:
+        rows = [r for r in rows if r.call == arguments.call]
+    header = ("id", "state", "call", "argument", "body reaction", "outcome", "next state", "versions")
+    table = [header] + [(r.id, r.source, *trigger_columns(r), outcome_text(model, r), r.target, r.versions_text())
+                        for r in rows]
+    print(f"{model.title}: {len(rows)} of {len(model.transitions)} transitions ({model.path})")
+    if arguments.format == "markdown":
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in table[1:]:
+            print("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        return EXIT_OK
+    widths = [min(max(len(row[i]) for row in table), 70) for i in range(len(header))]
+    for number, row in enumerate(table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+    return EXIT_OK
+
+
+COMMANDS = [register_run, register_model]
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        return arguments.handler(arguments)
+    except (UsageError, ModelError, ReportError) as error:
+        print(f"coroconf {arguments.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
