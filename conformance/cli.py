@@ -165,7 +165,11 @@ def command_model(arguments) -> int:
     return EXIT_OK
 
 
-COMMANDS = [register_run, register_model]
+from .diagram_commands import register_diagram, register_spec  # noqa: E402 - commands live in their modules
+
+from .check_command import register_check  # noqa: E402 - `coroconf check` lives in its own module
+
+COMMANDS = [register_run, register_model, register_diagram, register_spec, register_check]
 
 
 def main(argv=None) -> int:
