@@ -25,13 +25,15 @@ class RunOptions:
     strict_messages: bool = True
     version: tuple[int, int] = tuple(sys.version_info[:2])
     model_path: str | None = None  # overrides the driver's own model (coroutine, generator)
+    require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
 
 
 def run_driver(model: Model, driver, options: RunOptions, progress=None) -> DriverResults:
     """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded."""
     version_text = "%d.%d" % options.version
     results = DriverResults(driver.name, driver.route, model.name, version_text, driver.description)
-    session = Session(model, driver, options.version, results, options.strict_messages)
+    session = Session(model, driver, options.version, results, options.strict_messages,
+                      getattr(options, "require_observable", False))
     started = time.perf_counter()
     sequences, exercisable = plan_tour(session.oracle, driver)
     results.exercisable = exercisable
@@ -49,7 +51,8 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
                         tour_failures += 1
                         if tour_failures <= 20:
                             results.failures.append({"source": "tour", "text": session.explain(record),
-                                                     "transitions": [record.blame(d) for d in record.failures],
+                                                     "transitions": list(dict.fromkeys(
+                                                         record.blame(d) for d in record.failures)),
                                                      "steps": [r.step.to_json() for r in session.history]})
                         raise StopIteration
         except StopIteration:
@@ -64,12 +67,15 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
         test = hypothesis_seed(options.seed)(test)
     try:
         test()
-    except ConformanceFailure as failure:
-        results.failures.append({"source": "hypothesis", "text": failure.text,
-                                 "transitions": [failure.history[-1].blame(d) for d in failure.history[-1].failures],
-                                 "steps": [r.step.to_json() for r in failure.history]})
-    except Exception as error:  # noqa: BLE001 - a crash of the subject or driver is a finding, not our end
-        results.error = f"{type(error).__name__}: {error}"
+    except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
+        found = [e for e in getattr(error, "exceptions", [error]) if isinstance(e, ConformanceFailure)]
+        for failure in found:
+            last = failure.history[-1]
+            results.failures.append({"source": "hypothesis", "text": failure.text,
+                                     "transitions": list(dict.fromkeys(last.blame(d) for d in last.failures)),
+                                     "steps": [r.step.to_json() for r in failure.history]})
+        if not found:
+            results.error = f"{type(error).__name__}: {error}"
     results.seconds = time.perf_counter() - started
     say(f"{driver.name}: {results.examples} examples, {results.steps} steps, {results.seconds:.1f} s")
     return results

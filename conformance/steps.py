@@ -35,13 +35,18 @@ class Plan:
     def describe(self) -> str:
         words = [f"calls {r.describe()} on itself" for r in self.reentries]
         value = self.value
-        words.append({
-            "await": f"awaits again, passing out {value!r}",
-            "return": f"returns {value!r}",
-            "raise": f"raises {_exception_text(value)}",
-            "raise-stop-iteration": f"raises StopIteration({value!r})",
-            "propagate": "lets the exception through",
-        }.get(self.reaction, self.reaction))
+        if self.reaction == "await":
+            words.append(f"awaits again, passing out {value!r}")
+        elif self.reaction == "return":
+            words.append(f"returns {value!r}")
+        elif self.reaction == "raise":
+            words.append(f"raises {_exception_text(value)}")
+        elif self.reaction == "raise-stop-iteration":
+            words.append(f"raises StopIteration({value!r})")
+        elif self.reaction == "propagate":
+            words.append("lets the exception through")
+        else:
+            words.append(self.reaction)
         return ", then ".join(words)
 
 

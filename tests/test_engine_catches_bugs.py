@@ -1,0 +1,156 @@
+"""The engine must catch broken coroutine stand-ins: a suite that passes everything proves nothing.
+
+Each stand-in wraps a real native coroutine and breaks one rule of the protocol. The test runs the real
+engine (tour and Hypothesis) against it and checks that the failure is reported, blamed on the right
+transition, and explained with a short call sequence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import body
+from conformance.drivers.base import InProcessDriver
+from conformance.model import load_model
+from conformance.runner import RunOptions, run_driver
+
+MODEL = load_model()
+
+
+class Forwarding:
+    """A faithful wrapper: every call and cr_* attribute goes to the coroutine."""
+
+    def __init__(self, coroutine):
+        self.coroutine = coroutine
+
+    def send(self, value):
+        return self.coroutine.send(value)
+
+    def throw(self, *arguments):
+        return self.coroutine.throw(*arguments)
+
+    def close(self):
+        return self.coroutine.close()
+
+    def __getattr__(self, name):
+        if name.startswith("cr_"):
+            return getattr(self.coroutine, name)
+        raise AttributeError(name)
+
+
+class DropsSentValue(Forwarding):
+    def send(self, value):
+        return self.coroutine.send(None) if self.coroutine.cr_frame is not None and \
+            self.coroutine.cr_await is not None else self.coroutine.send(value)
+
+
+class ThrowNeverReachesBody(Forwarding):
+    def throw(self, *arguments):
+        self.coroutine.close()
+        error = arguments[0] if isinstance(arguments[0], BaseException) else arguments[0]()
+        raise error
+
+
+class CloseSkipsFinally(Forwarding):
+    def close(self):
+        return None
+
+
+class SwallowsIgnoredExit(Forwarding):
+    def close(self):
+        try:
+            return self.coroutine.close()
+        except RuntimeError:
+            return None
+
+
+class LosesReturnValue(Forwarding):
+    def send(self, value):
+        try:
+            return self.coroutine.send(value)
+        except StopIteration:
+            raise StopIteration(None) from None
+
+
+class RewordsErrors(Forwarding):
+    """Same exception types, other messages: a message-only difference."""
+
+    def send(self, value):
+        try:
+            return self.coroutine.send(value)
+        except (TypeError, RuntimeError, ValueError) as error:
+            raise type(error)("something went wrong") from error.__cause__
+
+
+class HidesIntrospection(Forwarding):
+    """Faithful calls but no cr_* attributes: inspect cannot read its state."""
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+
+def driver_for(wrapper):
+    class WrappedDriver(InProcessDriver):
+        name = f"wrapped-{wrapper.__name__}"
+        description = wrapper.__doc__ or wrapper.__name__
+
+        def make_subject(self, script):
+            return wrapper(body.scripted_body(script))
+
+    return WrappedDriver(MODEL)
+
+
+def run(wrapper, examples=60, strict=True):
+    options = RunOptions(examples=examples, seed=1234, strict_messages=strict)
+    return run_driver(MODEL, driver_for(wrapper), options)
+
+
+def test_a_faithful_wrapper_conforms():
+    results = run(Forwarding)
+    assert not results.failures, results.failures[0]["text"]
+    assert results.uncovered == []
+
+
+@pytest.mark.parametrize("wrapper, blamed", [
+    (DropsSentValue, {"suspended.send.value"}),
+    (ThrowNeverReachesBody, {"suspended.throw.instance", "suspended.throw.class", "suspended.throw.three-argument",
+                             "suspended.throw.generator-exit", "suspended.throw.base-exception",
+                             "suspended.throw.stop-iteration", "exception.await", "exception.return",
+                             "exception.raise", "exception.raise-stop-iteration", "stop-iteration.await",
+                             "stop-iteration.return", "stop-iteration.raise", "stop-iteration.raise-stop-iteration",
+                             "exception.propagate", "stop-iteration.propagate", "closed.throw.instance",
+                             "closed.throw.class", "closed.throw.three-argument", "closed.throw.generator-exit",
+                             "closed.throw.base-exception", "closed.throw.stop-iteration"}),
+    (CloseSkipsFinally, {"close.propagate", "close.return", "close.return.ignored", "close.raise",
+                         "close.raise-stop-iteration", "close.await", "suspended.close"}),
+    (SwallowsIgnoredExit, {"close.await"}),
+    (LosesReturnValue, {"value.return", "exception.return", "stop-iteration.return"}),
+])
+def test_each_broken_wrapper_is_caught_and_explained(wrapper, blamed):
+    results = run(wrapper)
+    assert results.failures, f"{wrapper.__name__} was not caught"
+    hypothesis_failures = [f for f in results.failures if f["source"] == "hypothesis"]
+    assert hypothesis_failures, "Hypothesis found nothing; only the tour did"
+    failure = hypothesis_failures[0]
+    assert set(failure["transitions"]) & blamed, (failure["transitions"], failure["text"])
+    assert len(failure["steps"]) <= 3, failure["text"]
+    for words in ("Violated transition:", "Call sequence on a fresh subject:", "Expected:", "Observed:"):
+        assert words in failure["text"]
+    deviating = {t for t, r in results.transitions.items() if r.verdict == "deviates"}
+    assert deviating & blamed
+
+
+def test_message_only_differences_fail_strict_and_pass_lenient():
+    strict = run(RewordsErrors)
+    assert strict.failures and "message" in strict.failures[0]["text"]
+    assert any(r.verdict == "message-only" for r in strict.transitions.values())
+    assert not any(r.verdict == "deviates" for r in strict.transitions.values())
+    lenient = run(RewordsErrors, strict=False)
+    assert not lenient.failures
+
+
+def test_missing_introspection_is_not_observable_not_a_deviation():
+    results = run(HidesIntrospection, examples=20)
+    assert not results.failures
+    verdicts = {r.verdict for r in results.transitions.values()}
+    assert "not-observable" in verdicts and "deviates" not in verdicts

@@ -1,0 +1,142 @@
+"""The loader rejects every kind of bad model file with one message naming the file, the row and the fault.
+
+Each test starts from the real shipped model, breaks exactly one thing, and checks the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conformance.model import ModelError, default_model_path, load_model
+
+SHIPPED = default_model_path().read_text()
+
+
+def broken(tmp_path, text: str):
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    with pytest.raises(ModelError) as caught:
+        load_model(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    assert "\n" not in message, "one clear line"
+    return message
+
+
+def replace_once(old: str, new: str, text: str = SHIPPED) -> str:
+    assert text.count(old) == 1, f"the shipped model changed: {old!r} is no longer unique"
+    return text.replace(old, new)
+
+
+def row_of(transition_id: str) -> str:
+    match = re.search(r"^  \{ id = \"" + re.escape(transition_id) + r"\".*\},$", SHIPPED, re.M)
+    assert match, transition_id
+    return match.group(0)
+
+
+def test_the_shipped_models_load():
+    for name in ("coroutine", "generator"):
+        model = load_model(name)
+        assert model.transitions and set(model.states) == {"CREATED", "RUNNING", "SUSPENDED", "CLOSED"}
+
+
+def test_not_toml(tmp_path):
+    message = broken(tmp_path, SHIPPED + "\n[[call]\n")
+    assert "not valid TOML" in message
+
+
+def test_unknown_state(tmp_path):
+    row = row_of("created.close")
+    message = broken(tmp_path, replace_once(row, row.replace('to = "CLOSED"', 'to = "FINISHED"')))
+    assert "'created.close'" in message and "unknown state 'FINISHED'" in message
+
+
+def test_unknown_call(tmp_path):
+    row = row_of("closed.close")
+    message = broken(tmp_path, replace_once(row, row.replace('call = "close"', 'call = "shut"')))
+    assert "'closed.close'" in message and "unknown call 'shut'" in message
+
+
+def test_unknown_argument_class(tmp_path):
+    row = row_of("created.send.value")
+    message = broken(tmp_path, replace_once(row, row.replace('argument = "value"', 'argument = "number"')))
+    assert "'created.send.value'" in message and "unknown argument class 'number'" in message
+
+
+def test_unknown_body_reaction(tmp_path):
+    row = row_of("value.await")
+    message = broken(tmp_path, replace_once(row, row.replace('body = "await"', 'body = "sleep"')))
+    assert "'value.await'" in message and "unknown body reaction 'sleep'" in message
+
+
+def test_unknown_message(tmp_path):
+    row = row_of("created.send.value")
+    message = broken(tmp_path, replace_once(row, row.replace('"just-started"', '"just-begun"')))
+    assert "'created.send.value'" in message and "unknown message 'just-begun'" in message
+
+
+def test_nondeterminism(tmp_path):
+    row = row_of("suspended.close")
+    twin = row.replace('"suspended.close"', '"suspended.close.twin"')
+    message = broken(tmp_path, replace_once(row, row + "\n" + twin))
+    assert "nondeterministic" in message
+    assert "'suspended.close'" in message and "'suspended.close.twin'" in message
+
+
+def test_overlapping_versions_are_nondeterministic(tmp_path):
+    row = row_of("close.return")
+    message = broken(tmp_path, replace_once(row, row.replace('since = "3.13"', 'since = "3.12"')))
+    assert "nondeterministic" in message and "3.12" in message and "'close.return'" in message
+
+
+def test_undefined_case(tmp_path):
+    message = broken(tmp_path, replace_once(row_of("closed.throw.class") + "\n", ""))
+    assert "undefined case CLOSED + throw(class)" in message
+
+
+def test_undefined_case_in_one_version_only(tmp_path):
+    row = row_of("close.return")
+    message = broken(tmp_path, replace_once(row, row.replace('since = "3.13"', 'since = "3.14"')))
+    assert "undefined case" in message and "'close'" in message and "3.13" in message
+
+
+def test_unreachable_state(tmp_path):
+    text = SHIPPED
+    for row in re.findall(r'^  \{ id = "[^"]*".*to = "SUSPENDED".*\},$', SHIPPED, re.M):
+        text = text.replace(row, row.replace('to = "SUSPENDED"', 'to = "CLOSED"'))
+    message = broken(tmp_path, text)
+    assert "state 'SUSPENDED'" in message and "unreachable from CREATED" in message
+
+
+def test_missing_outcome(tmp_path):
+    row = row_of("created.close")
+    without = re.sub(r',\s*returns = "None"', "", row)
+    assert without != row
+    message = broken(tmp_path, replace_once(row, without))
+    assert "'created.close'" in message and "missing outcome" in message
+
+
+def test_two_outcomes(tmp_path):
+    row = row_of("created.close")
+    message = broken(tmp_path, replace_once(row, row.replace('returns = "None"',
+                                                            'returns = "None", raises = { type = "TypeError" }')))
+    assert "'created.close'" in message and "more than one outcome" in message
+
+
+def test_duplicate_id(tmp_path):
+    row = row_of("closed.close")
+    message = broken(tmp_path, replace_once(row, row.replace('"closed.close"', '"closed.send.none"')))
+    assert "'closed.send.none'" in message and "used twice" in message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "absent.toml")
+
+
+def test_bad_version(tmp_path):
+    row = row_of("close.return")
+    message = broken(tmp_path, replace_once(row, row.replace('since = "3.13"', 'since = "three"')))
+    assert "'close.return'" in message and "`since` must be a version" in message
