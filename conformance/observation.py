@@ -41,8 +41,8 @@ class Observation:
     outcome: list | None = None  # ["returned", value] or ["raised", {type, message, value?, cause, context}]
     state: str | None = None  # a model state name; None when the subject offers no way to see it
     attributes: dict = field(default_factory=dict)  # running/suspended/frame/awaiting, where readable
-    warnings: list = field(default_factory=list)  # [[category, message], ...]
-    events: list = field(default_factory=list)  # what the body logged during the call
+    warnings: list | None = field(default_factory=list)  # [[category, message], ...]; None: not observable
+    events: list | None = field(default_factory=list)  # what the body logged during the call; None: likewise
 
     def to_json(self) -> dict:
         return {"outcome": self.outcome, "state": self.state, "attributes": self.attributes,
@@ -55,19 +55,33 @@ class Observation:
             raise ObservationError(f"expected an object, found {type(data).__name__}")
         outcome = data.get("outcome")
         if outcome is not None:
-            if not (isinstance(outcome, list) and len(outcome) == 2 and outcome[0] in ("returned", "raised")):
-                raise ObservationError(f"outcome must be [\"returned\"|\"raised\", ...], found {outcome!r}")
-            if outcome[0] == "raised" and not (isinstance(outcome[1], dict) and isinstance(outcome[1].get("type"), str)):
-                raise ObservationError(f"a raised outcome needs an exception description, found {outcome[1]!r}")
+            _check_outcome(outcome)
         state = data.get("state")
         if state is not None and not isinstance(state, str):
             raise ObservationError(f"state must be a string or null, found {state!r}")
         attributes = data.get("attributes", {})
         warnings = data.get("warnings", [])
         events = data.get("events", [])
-        if not isinstance(attributes, dict) or not isinstance(warnings, list) or not isinstance(events, list):
-            raise ObservationError("attributes must be an object, warnings and events lists")
-        return cls(outcome, state, attributes, [list(w) for w in warnings], events)
+        if not isinstance(attributes, dict) or not isinstance(warnings, (list, type(None))) \
+                or not isinstance(events, (list, type(None))):
+            raise ObservationError("attributes must be an object, warnings and events lists (or null)")
+        if warnings is not None and not all(isinstance(w, list) and len(w) == 2 for w in warnings):
+            raise ObservationError(f"each warning must be [category, message], found {warnings!r}")
+        if events is not None and not all(isinstance(e, list) and e and isinstance(e[0], str) for e in events):
+            raise ObservationError(f"each event must be a list starting with its kind, found {events!r}")
+        for event in events or ():
+            if event[0] == "reentry":
+                if len(event) != 4:
+                    raise ObservationError(f"a reentry event is [\"reentry\", call, argument, outcome], found {event!r}")
+                _check_outcome(event[3])
+        return cls(outcome, state, attributes, warnings, events)
+
+
+def _check_outcome(outcome) -> None:
+    if not (isinstance(outcome, list) and len(outcome) == 2 and outcome[0] in ("returned", "raised")):
+        raise ObservationError(f"outcome must be [\"returned\"|\"raised\", ...], found {outcome!r}")
+    if outcome[0] == "raised" and not (isinstance(outcome[1], dict) and isinstance(outcome[1].get("type"), str)):
+        raise ObservationError(f"a raised outcome needs an exception description, found {outcome[1]!r}")
 
 
 @dataclass
@@ -99,9 +113,17 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
             elif observed.attributes[name] != value:
                 differences.append(Difference(f"attributes.{name}", value, observed.attributes[name], DEVIATES))
     if "warnings" in aspects:
-        differences += _compare_warnings(expected.warnings, observed.warnings, strict_messages)
+        if observed.warnings is None:  # the interpreter has no warnings machinery to watch
+            if expected.warnings:
+                differences.append(Difference("warnings", expected.warnings, None, NOT_OBSERVABLE))
+        else:
+            differences += _compare_warnings(expected.warnings, observed.warnings, strict_messages)
     if "events" in aspects:
-        differences += _compare_events(expected.events, observed.events, strict_messages)
+        if observed.events is None:
+            if expected.events:
+                differences.append(Difference("events", expected.events, None, NOT_OBSERVABLE))
+        else:
+            differences += _compare_events(expected.events, observed.events, strict_messages)
     return differences
 
 
