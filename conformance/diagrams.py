@@ -28,7 +28,7 @@ INSTALL_HINT = "Graphviz's `dot` program is not installed, so only DOT files wer
 # Colours: plain outcomes, protocol errors, route-specific rows, and the overlays.
 INK, ERROR, ROUTE, FAINT = "#333333", "#c0392b", "#1f5fa8", "#b0b0b0"
 ADDED, REMOVED = "#1e8449", "#c0392b"
-COVERAGE_SHADES = ("#a1d99b", "#41ab5d", "#006d2c")  # exercised 1-9, 10-99, 100+ times
+COVERAGE_SHADES = ("#7fc97f", "#2ca25f", "#00441b")  # exercised 1-9, 10-99, 100+ times
 LEGEND = ("solid: a caller's call    dashed: the body's reaction while RUNNING    "
           "\u21bb in a box: a call answered without leaving the state")
 ERROR_LEGEND = "red: the protocol refuses (TypeError, RuntimeError, ValueError)    blue, bold: a route's own rows"
@@ -39,6 +39,7 @@ class Look:
     """How one row is drawn. Rows with equal looks and outcomes between the same states share an edge."""
 
     color: str = INK
+    fontcolor: str = ""  # "" means: the edge's colour
     style: str = ""  # "" means: solid for calls, dashed for reactions
     penwidth: float = 1.0
     note: str = ""  # an extra label line (a version, a count, an expected/observed pair)
@@ -108,7 +109,7 @@ def draw(model: Model, rows: list[Transition], title: str, look=None, states=Non
         style = row_look.style or ("solid" if kind == "call" else "dashed")
         graph.edge(source, target, label=edge_label(model, members, outcome, row_look),
                    id="edge-" + "+".join(ids), **{"class": " ".join(ids)}, tooltip=tooltip(model, members),
-                   color=row_look.color, fontcolor=row_look.color, style=style, penwidth=f"{row_look.penwidth:g}")
+                   color=row_look.color, fontcolor=row_look.fontcolor or row_look.color, style=style, penwidth=f"{row_look.penwidth:g}")
     return graph
 
 
@@ -140,7 +141,7 @@ def state_label(model: Model, name: str, loops: list) -> str:
             text = f"<b>{text}</b>"
         cells.append(f'<tr><td align="left" balign="left" href="#state-{name}" id="loop-{"+".join(ids)}" '
                      f'tooltip="{html_escape(tooltip(model, members))}"><font point-size="9" '
-                     f'color="{row_look.color}">&#8635; {text}</font></td></tr>')
+                     f'color="{row_look.fontcolor or row_look.color}">&#8635; {text}</font></td></tr>')
     return (f'<<table border="1" cellborder="0" cellspacing="0" cellpadding="3" style="rounded" '
             f'bgcolor="{fill}" color="#5d6d7e">{"".join(cells)}</table>>')
 
@@ -152,9 +153,9 @@ def trigger_text(model: Model, rows: list[Transition]) -> str:
     bodies: dict[str, list[str]] = {}
     for row in rows:
         if row.call:
-            calls.setdefault(row.call, []).append(row.argument)
+            calls.setdefault(row.call, {})[row.argument] = True
         else:
-            bodies.setdefault(row.body, []).append(row.delivered)
+            bodies.setdefault(row.body, {})[row.delivered] = True
     for call, arguments in calls.items():
         known = list(model.calls[call].arguments)
         missing = [a for a in known if a not in arguments]
@@ -331,7 +332,8 @@ def coverage_diagram(model: Model, facts: RunFacts) -> Diagram:
         if count == 0:
             return Look(FAINT, style="dotted", penwidth=1.5, note="UNEXERCISED")
         shade = min(int(math.log10(count)), len(COVERAGE_SHADES) - 1)
-        return Look(COVERAGE_SHADES[shade], penwidth=1.0 + shade, note=f"exercised {count_band(count)}")
+        return Look(COVERAGE_SHADES[shade], fontcolor="#1b5e20", penwidth=1.0 + 1.5 * shade,
+                    note=f"exercised {count_band(count)}")
 
     unexercised = sum(1 for count in facts.counts.values() if count == 0)
     title = (f"{model.title}: coverage of a run by {', '.join(facts.drivers)} on Python "
