@@ -59,6 +59,8 @@ def register_run(commands) -> None:
     run.add_argument("--report", metavar="FILE", help="write the JSON report here (rewritten as drivers finish)")
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
     run.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    from .drivers.agent import add_interpreter_options
+    add_interpreter_options(run)
     run.set_defaults(handler=command_run)
 
 
@@ -76,9 +78,13 @@ def command_run(arguments) -> int:
         options.version = arguments.profile
     progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
     results, models = [], {}
+    run_driver_by_name, interpreter, close_interpreter = run_driver_by_name, None, lambda: None
+    if getattr(arguments, "interpreter", None):  # the subjects live in another interpreter: see drivers/agent.py
+        from .drivers.agent import interpreter_run
+        run_driver_by_name, interpreter, close_interpreter = interpreter_run(arguments, options, progress)
 
     def save(partial: bool) -> dict:
-        report = build_report(results, models, options, partial=partial)
+        report = build_report(results, models, options, partial=partial, interpreter=interpreter)
         if arguments.report:
             write_json(report, arguments.report)
         return report
@@ -92,6 +98,8 @@ def command_run(arguments) -> int:
         interrupted = True
         print("[coroconf] interrupted: the report keeps the drivers that finished and says it is partial",
               file=sys.stderr)
+    finally:
+        close_interpreter()
     report = save(partial=interrupted)
     if arguments.junit:
         write_junit(report, arguments.junit)
