@@ -58,6 +58,7 @@ def register_run(commands) -> None:
     run.add_argument("--model", metavar="FILE", help="a model file to use instead of the shipped one")
     run.add_argument("--report", metavar="FILE", help="write the JSON report here (rewritten as drivers finish)")
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
+    run.add_argument("--html", metavar="FILE", help="write a self-contained HTML report (summary, diagram, failures)")
     run.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     from .drivers.agent import add_interpreter_options
     add_interpreter_options(run)
@@ -103,6 +104,10 @@ def command_run(arguments) -> int:
     report = save(partial=interrupted)
     if arguments.junit:
         write_junit(report, arguments.junit)
+    if arguments.html:
+        from .html_report import write_html
+
+        write_html(report, arguments.html)
     for driver in report["drivers"]:
         for failure in driver["failures"][:3]:
             print(f"\n{failure['text']}\n")
