@@ -92,8 +92,15 @@ def command_diagram(arguments) -> int:
                                   f"({', '.join(model.versions)})")
         made = [diagrams.diff_diagram(model, old, new)]
     elif arguments.report:
-        facts = diagrams.report_facts(read_json(arguments.report), model, arguments.report, arguments.driver)
-        made = [diagrams.overlay_diagram(model, facts, arguments.overlay)]
+        report = read_json(arguments.report)
+        if not name and isinstance(report.get("models"), dict) and report["models"]:
+            models = [diagrams.report_model(report, each) for each in report["models"]]
+        if arguments.driver:  # draw only the model the chosen driver ran
+            models = [m for m in models if any(isinstance(d, dict) and d.get("driver") == arguments.driver
+                                               and d.get("model") == m.name for d in report.get("drivers", []))] \
+                or models[:1]
+        made = [diagrams.overlay_diagram(each, diagrams.report_facts(report, each, arguments.report, arguments.driver),
+                                         arguments.overlay) for each in models]
     else:
         version = parse_version(arguments.python) if arguments.python else None
         if version and version not in model.version_tuples():

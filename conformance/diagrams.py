@@ -15,6 +15,8 @@ import shutil
 import textwrap
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
 import graphviz
 
 from .model import DIRECT, EXCEPTION_WORDS, Model, Transition, model_digest, outcome_text, version_tuple
@@ -320,6 +322,14 @@ def report_facts(report: dict, model: Model, source: str, driver: str | None = N
     return facts
 
 
+def report_model(report: dict, name: str) -> Model:
+    """The model a report names: the file it was run with if it is still there, else the shipped one."""
+    from .model import load_model
+
+    path = report["models"][name].get("path") if isinstance(report["models"][name], dict) else None
+    return load_model(path if path and Path(path).exists() else name)
+
+
 def overlay_rows(model: Model, facts: RunFacts) -> list[Transition]:
     return [row for row in model.transitions if row.id in facts.counts]
 
@@ -398,8 +408,6 @@ def render_svg(graph: graphviz.Digraph) -> str:
 
 def write_diagram(diagram: Diagram, folder, formats=("svg",)) -> list:
     """Write the diagram in each format under folder/<stem>.<format>; without `dot`, DOT only."""
-    from pathlib import Path
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

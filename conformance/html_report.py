@@ -7,11 +7,10 @@ reads only the report dict that `build_report` makes (or `read_json` returns) an
 from __future__ import annotations
 
 import html
-import os
 from pathlib import Path
 
 from . import diagrams
-from .model import ModelError, load_model
+from .model import ModelError
 from .observation import DEVIATES, MESSAGE_ONLY, NOT_OBSERVABLE
 from .report import ReportError
 from .steps import Plan, Reentry, describe_call
@@ -65,10 +64,8 @@ def summary_section(report: dict) -> list[str]:
 
 def diagram_section(report: dict, name: str) -> list[str]:
     """The model's diagram with the run overlaid (divergence if anything deviates), as inline SVG."""
-    recorded = report["models"][name]
     try:
-        path = recorded.get("path")
-        model = load_model(path if path and os.path.exists(path) else name)
+        model = diagrams.report_model(report, name)
         facts = diagrams.report_facts(report, model, "this report")
         diagram = diagrams.overlay_diagram(model, facts)
     except (ModelError, ReportError) as error:
