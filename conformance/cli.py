@@ -182,7 +182,8 @@ from .diagram_commands import register_diagram, register_spec  # noqa: E402 - co
 
 from .check_command import register_check  # noqa: E402 - `coroconf check` lives in its own module
 
-COMMANDS = [register_run, register_model, register_diagram, register_spec, register_check]
+from .matrix import register_matrix  # noqa: E402 - `coroconf matrix` lives in its own module
+COMMANDS = [register_run, register_model, register_diagram, register_spec, register_check, register_matrix]
 
 
 def main(argv=None) -> int:

@@ -285,15 +285,19 @@ def discover_targets() -> list[TargetSpec]:
         found[label] = TargetSpec(label, [path])
 
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    newest: dict[str, Path] = {}  # X.Y -> the newest X.Y.Z build under pyenv
     for directory in sorted((pyenv_root / "versions").glob("3.*"), key=lambda p: _version_key(p.name)):
-        python = directory / "bin" / "python"
-        if python.exists() and directory.name[0].isdigit():
-            add(f"cpython-{directory.name}", str(python))
+        if (directory / "bin" / "python").exists() and directory.name.replace(".", "").isdigit():
+            newest[".".join(directory.name.split(".")[:2])] = directory / "bin" / "python"
+    for minor, python in sorted(newest.items(), key=lambda item: _version_key(item[0])):
+        add(f"cpython-{minor}", str(python))
     for directory in os.environ.get("PATH", "").split(os.pathsep):
-        for candidate in sorted(Path(directory).glob("python3.*")) if os.path.isdir(directory) else []:
+        if not os.path.isdir(directory) or "shims" in Path(directory).parts:
+            continue
+        for candidate in sorted(Path(directory).glob("python3.*")):
             suffix = candidate.name[len("python"):]
             if suffix.replace(".", "").isdigit() and os.access(candidate, os.X_OK):
-                add(f"{candidate.name}-{candidate.parent}", str(candidate))
+                add(f"{candidate.name}@{candidate.parent}", str(candidate))
     for name in ("pypy3",):
         path = shutil.which(name)
         if path:

@@ -1,0 +1,317 @@
+"""`coroconf matrix`: run the suite on every interpreter found, and tabulate the verdicts.
+
+Each target runs as its own `coroconf run --interpreter` child process (two at a time on two cores), which
+rewrites its JSON report after every driver; the matrix is built only from those report files, so an
+interrupted matrix still shows everything that had arrived, and says it is partial. Columns are
+interpreters, rows are the model's transitions grouped by state and call.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .model import load_model, outcome_text, trigger_columns
+from .observation import CONFORMS, SEVERITY
+from .report import ReportError, read_json, write_json
+from .targets import TargetSpec, discover_targets, resolve_target, TargetError
+
+MATRIX_FORMAT = "coroutine-conformance-matrix/1"
+NOT_RUN = "not-run"  # the transition is not in this interpreter's table, or no driver could reach it
+UNAVAILABLE = "unavailable"  # no driver of this model could run on the interpreter
+SYMBOLS = {CONFORMS: "✓ conforms", "not-observable": "· not observable", "message-only": "≈ message-only",
+           "deviates": "✗ deviates", "hang": "✗ hang", "crash": "✗ crash", NOT_RUN: "–", UNAVAILABLE: "unavailable"}
+
+
+# -- running ---------------------------------------------------------------------------------------
+
+def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, jobs: int, call_timeout: float,
+               say=print) -> dict:
+    """Run every target (at most `jobs` at once), then build and write the matrix; returns it."""
+    reports = out / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    status: dict[str, dict] = {t.label: {"state": "waiting"} for t in targets}
+    children: dict[str, subprocess.Popen] = {}
+    stopping = threading.Event()
+    lock = threading.Lock()
+
+    def run_one(target: TargetSpec) -> None:
+        if stopping.is_set():
+            return
+        report_path = reports / (safe_name(target.label) + ".json")
+        report_path.unlink(missing_ok=True)
+        named = target.runtime if target.runtime != "python" else shlex.join(target.command)
+        command = [sys.executable, "-m", "conformance", "run", "--interpreter", named, "--examples",
+                   str(examples), "--seed", str(seed), "--call-timeout", str(call_timeout), "--report",
+                   str(report_path), "--quiet"]
+        started = time.perf_counter()
+        status[target.label] = {"state": "running", "report": str(report_path)}
+        say(f"[{target.label}] started")
+        with lock:
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
+            children[target.label] = child
+        output = child.communicate()[0]
+        seconds = time.perf_counter() - started
+        code = child.returncode
+        state = "complete" if code in (0, 1) and report_path.exists() else ("interrupted" if stopping.is_set()
+                                                                              else "failed")
+        status[target.label] = {"state": state, "report": str(report_path), "exit": code,
+                                "seconds": round(seconds, 1),
+                                "error": None if state == "complete" else output.strip()[-1500:]}
+        say(f"[{target.label}] {state} in {seconds:.1f} s" + ("" if state == "complete" else f": {tail(output)}"))
+        write_matrix(build_matrix(targets, status), out)  # after every target, so nothing is lost
+
+    interrupted = False
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = [pool.submit(run_one, target) for target in targets]
+        for future in futures:
+            while not future.done():
+                time.sleep(0.1)
+            future.result()
+    except KeyboardInterrupt:
+        interrupted = True
+        stopping.set()
+        with lock:
+            for child in children.values():
+                if child.poll() is None:
+                    os.killpg(child.pid, signal.SIGINT)
+        say("[matrix] interrupted: the matrix keeps what had arrived and says it is partial")
+    finally:
+        pool.shutdown(wait=True)
+    matrix = build_matrix(targets, status, interrupted=interrupted)
+    write_matrix(matrix, out)
+    return matrix
+
+
+def safe_name(label: str) -> str:
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in label).strip("_")
+
+
+def tail(text: str, lines: int = 3) -> str:
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+# -- building ----------------------------------------------------------------------------------------
+
+def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted: bool = False) -> dict:
+    """The matrix from the report files that exist: one column per target, one row per transition."""
+    models = {name: load_model(name) for name in ("coroutine", "generator")}
+    columns = []
+    cells: dict[str, dict[str, dict]] = {}  # row key -> label -> cell
+    partial = interrupted
+    for target in targets:
+        info = status.get(target.label, {})
+        column = {"label": target.label, "command": target.command, "state": info.get("state", "waiting"),
+                  "seconds": info.get("seconds"), "error": info.get("error"), "drivers": {}}
+        report = None
+        if info.get("report") and Path(info["report"]).exists():
+            try:
+                report = read_json(info["report"])
+            except ReportError as error:
+                column["error"] = str(error)
+        if report is None or report.get("partial") or column["state"] != "complete":
+            partial = True
+        if report is not None:
+            interpreter = report.get("interpreter", {})
+            version = interpreter.get("version")
+            if interpreter.get("implementation_version") not in (None, "", version):
+                version = f"{interpreter['implementation_version']} (language {version})"
+            column.update(implementation=interpreter.get("implementation"), version=version,
+                          profile=report.get("profile"), partial=report.get("partial"))
+            for driver in report["drivers"]:
+                column["drivers"][driver["driver"]] = driver["error"] or driver["verdict"]
+                for case in driver["transitions"]:
+                    if case["verdict"] == "unexercised":
+                        continue
+                    cell = cells.setdefault(f'{driver["model"]}:{case["id"]}', {}).setdefault(
+                        target.label, {"verdict": CONFORMS, "drivers": {}})
+                    cell["drivers"][driver["driver"]] = case["verdict"]
+                    if SEVERITY.index(case["verdict"]) > SEVERITY.index(cell["verdict"]):
+                        cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
+                                    driver=driver["driver"])
+        columns.append(column)
+    rows = []
+    for model_name, model in models.items():
+        for row in model.transitions:
+            call, argument, body_reaction = trigger_columns(row)
+            key = f"{model_name}:{row.id}"
+            row_cells = {}
+            for column in columns:
+                found = cells.get(key, {}).get(column["label"])
+                if found is None:
+                    model_drivers = [d for d, v in column["drivers"].items() if _driver_model(d) == model_name]
+                    unavailable = model_drivers and all(column["drivers"][d] not in ("conforms", "deviates")
+                                                        for d in model_drivers)
+                    found = {"verdict": UNAVAILABLE if unavailable else NOT_RUN}
+                row_cells[column["label"]] = found
+            rows.append({"key": key, "model": model_name, "id": row.id, "state": row.source, "call": call,
+                         "argument": argument, "body": body_reaction, "target": row.target,
+                         "outcome": outcome_text(model, row), "versions": row.versions_text(), "cells": row_cells})
+    return {"format": MATRIX_FORMAT, "partial": partial, "columns": columns, "rows": rows}
+
+
+def _driver_model(driver: str) -> str:
+    from .drivers import DRIVERS
+
+    return DRIVERS[driver].model_name if driver in DRIVERS else "coroutine"
+
+
+# -- writing ------------------------------------------------------------------------------------------
+
+def write_matrix(matrix: dict, out: Path) -> None:
+    write_json(matrix, out / "matrix.json")
+    (out / "matrix.md").write_text(markdown(matrix))
+
+
+def markdown(matrix: dict) -> str:
+    columns = matrix["columns"]
+    lines = ["# Coroutine conformance matrix", ""]
+    if matrix["partial"]:
+        lines += ["**Partial:** some interpreters did not finish; their columns show what had arrived.", ""]
+    lines += ["| interpreter | version | profile | drivers | status |", "|---|---|---|---|---|"]
+    for column in columns:
+        drivers = ", ".join(f"{d}: {v}" for d, v in column["drivers"].items())
+        state = column["state"] + (f" ({column['seconds']} s)" if column.get("seconds") is not None else "")
+        lines.append(f"| {column['label']} | {column.get('implementation') or '?'} {column.get('version') or ''} "
+                     f"| {column.get('profile') or ''} | {drivers} | {state} |")
+    lines.append("")
+    lines.append("Cells: ✓ conforms, ✗ deviates (with what was observed), ≈ message-only (same exception type, "
+                 "other text), · not observable (the interpreter does not expose it), – not run (not in this "
+                 "version's table, or no driver reaches it).")
+    header = "| transition | " + " | ".join(c["label"] for c in columns) + " |"
+    for model_name in dict.fromkeys(r["model"] for r in matrix["rows"]):
+        group = None
+        for row in (r for r in matrix["rows"] if r["model"] == model_name):
+            if (row["state"], row["call"]) != group:
+                group = (row["state"], row["call"])
+                lines += ["", f"## {model_name}: {row['state']} + {row['call']}", "", header,
+                          "|---|" + "---|" * len(columns)]
+            label = f"`{row['id']}` {row['argument']}" + (f", body {row['body']}" if row["body"] != "-" else "") \
+                + f" → {row['target']}"
+            cells = []
+            for column in columns:
+                cell = row["cells"][column["label"]]
+                text = SYMBOLS.get(cell["verdict"], cell["verdict"])
+                if cell.get("observed") and cell["verdict"] not in (CONFORMS,):
+                    text += f" ({cell.get('driver')}: observed {cell['observed']})"
+                cells.append(text.replace("|", "\\|").replace("\n", " "))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# -- the command ---------------------------------------------------------------------------------------
+
+def register_matrix(commands) -> None:
+    matrix = commands.add_parser("matrix", help="run every interpreter found and write a conformance matrix",
+                                 description="Run the suite in every interpreter this machine has (CPythons on "
+                                             "PATH and under pyenv, PyPy, Pyodide and MicroPython under Node) "
+                                             "and write the matrix as Markdown and JSON.")
+    matrix.add_argument("--targets", metavar="LIST",
+                        help="comma-separated targets: labels from --list, or any --interpreter TARGET")
+    matrix.add_argument("--list", action="store_true", help="list the targets found and exit")
+    matrix.add_argument("--out", default="matrix", metavar="DIR", help="where to write (default ./matrix)")
+    matrix.add_argument("--examples", type=int, default=10, metavar="N", help="Hypothesis examples per driver")
+    matrix.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0: reproducible)")
+    matrix.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                        help="targets run at once (default: 2, or fewer cores)")
+    matrix.add_argument("--call-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="a call with no answer after this long is a hang (default 10)")
+    matrix.add_argument("--expectations", metavar="FILE",
+                        help="compare the verdicts with this expected-verdicts file; exit 1 on any difference")
+    matrix.add_argument("--write-expectations", metavar="FILE",
+                        help="write the verdicts found as an expected-verdicts file (keeping its notes)")
+    matrix.set_defaults(handler=command_matrix)
+
+
+def choose_targets(text: str | None) -> list[TargetSpec]:
+    from .cli import UsageError
+
+    found = discover_targets()
+    if not text:
+        return found
+    by_label = {t.label: t for t in found}
+    chosen = []
+    for name in (part.strip() for part in text.split(",") if part.strip()):
+        if name in by_label:
+            chosen.append(by_label[name])
+            continue
+        try:
+            chosen.append(resolve_target(name))
+        except TargetError as error:
+            raise UsageError(f"{error}; the targets found here are {', '.join(by_label) or 'none'}") from None
+    return chosen
+
+
+def command_matrix(arguments) -> int:
+    from .cli import UsageError
+    from .expectations import compare_with_expectations, expectations_text, load_expectations
+
+    if arguments.examples < 1 or arguments.jobs < 1 or arguments.call_timeout <= 0:
+        raise UsageError("--examples and --jobs must be at least 1 and --call-timeout positive")
+    targets = choose_targets(arguments.targets)
+    if arguments.list:
+        for target in targets:
+            print(f"{target.label:28} {' '.join(target.command)}")
+        return 0
+    expectations = load_expectations(arguments.expectations) if arguments.expectations else None
+    if not targets:
+        raise UsageError("no interpreters found; name some with --targets")
+    out = Path(arguments.out)
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    say(f"[matrix] {len(targets)} targets, {arguments.jobs} at a time: {', '.join(t.label for t in targets)}")
+    started = time.perf_counter()
+    matrix = run_matrix(targets, out, arguments.examples, arguments.seed, arguments.jobs, arguments.call_timeout,
+                        say)
+    say(f"[matrix] wrote {out / 'matrix.md'} and {out / 'matrix.json'} in {time.perf_counter() - started:.1f} s")
+    print(summary(matrix))
+    if arguments.write_expectations:
+        path = Path(arguments.write_expectations)
+        existing = load_expectations(path) if path.exists() else {}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(expectations_text(matrix, existing))
+        say(f"[matrix] wrote the verdicts found to {path}")
+    code = 0
+    failed = [c["label"] for c in matrix["columns"] if c["state"] != "complete"]
+    if failed:
+        print(f"did not complete: {', '.join(failed)}")
+        code = 1
+    if expectations is not None:
+        mismatches = compare_with_expectations(matrix, expectations)
+        if mismatches:
+            print(f"{len(mismatches)} verdicts differ from {arguments.expectations}:")
+            for line in mismatches:
+                print(f"  - {line}")
+            code = 1
+        else:
+            print(f"all verdicts match {arguments.expectations}")
+    return 130 if matrix["partial"] and not failed and code == 0 and _interrupted(matrix) else code
+
+
+def _interrupted(matrix: dict) -> bool:
+    return any(c["state"] == "interrupted" for c in matrix["columns"])
+
+
+def summary(matrix: dict) -> str:
+    """One line per interpreter: counts of each verdict."""
+    lines = []
+    for column in matrix["columns"]:
+        counts: dict[str, int] = {}
+        for row in matrix["rows"]:
+            verdict = row["cells"][column["label"]]["verdict"]
+            counts[verdict] = counts.get(verdict, 0) + 1
+        text = ", ".join(f"{counts[v]} {v}" for v in [*SEVERITY, UNAVAILABLE, NOT_RUN] if counts.get(v))
+        lines.append(f"{column['label']:26} {column.get('implementation') or '?'} {column.get('version') or '':8} "
+                     f"{column['state']:10} {text}")
+    return "\n".join(lines)
+
+
+__all__ = ["register_matrix", "build_matrix", "run_matrix", "markdown"]
