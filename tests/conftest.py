@@ -11,8 +11,16 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
 
 UNDER_CI = bool(os.environ.get("CI"))
+
+# Under CI: derandomized (the same examples every run), no example database, and bounded examples so the
+# whole suite stays well inside CI's time limit. The engine builds its settings on the loaded profile.
+settings.register_profile("coroconf-ci", derandomize=True, database=None, max_examples=40, deadline=None,
+                          print_blob=True)
+if UNDER_CI:
+    settings.load_profile("coroconf-ci")
 
 
 def missing(reason: str):
