@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from .observation import CONFORMS, SEVERITY
@@ -30,12 +31,16 @@ class DriverResults:
     steps: int = 0
     seconds: float = 0.0
     error: str | None = None  # the driver could not run at all (unavailable, crashed)
+    started: float = field(default_factory=time.perf_counter)
+    first_failure_seconds: float | None = None  # how long until the first failing step was seen
 
     def record(self, record) -> None:
         """Count every transition a step exercised and keep the worst verdict each one got."""
         from .observation import format_value  # local: keeps this module free of heavy imports
 
         self.steps += 1
+        if record.failures and self.first_failure_seconds is None:
+            self.first_failure_seconds = time.perf_counter() - self.started
         blamed = {record.blame(d): d for d in record.differences}
         for transition_id in record.prediction.transitions:
             result = self.transitions.setdefault(transition_id, TransitionResult())

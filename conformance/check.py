@@ -1,0 +1,141 @@
+"""Check a user's object against the coroutine model: a wrapper or a decorator is driven by every driver
+exactly as the native scripted body is; an awaitable is checked by the awaitable protocol checks.
+
+This module is the public entry point behind `coroconf check`, the pytest plugin and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .drivers import DRIVERS
+from .model import load_model
+from .observation import CONFORMS, DEVIATES
+from .report import build_report
+from .results import DriverResults
+from .runner import RunOptions, run_driver
+from .subjects import Subject, make_subject
+
+# The ways a caller can hold a coroutine-like object; the generator driver is about generator-based
+# coroutines, which a wrapper of a native coroutine is not.
+WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio")
+NEEDS_AWAIT = ("await", "delegation")
+
+
+@dataclass
+class CheckOptions:
+    examples: int | None = None  # Hypothesis examples per driver; None: the loaded profile's max_examples
+    seed: int | None = None
+    strict_messages: bool = True
+    version: tuple[int, int] = tuple(sys.version_info[:2])
+    require_observable: bool = False  # --require-introspection: missing cr_* / inspect state fails
+    drivers: list[str] = field(default_factory=lambda: list(WRAPPER_DRIVERS))
+    timeout: float = 10.0  # seconds the user's factory may take to return once
+
+
+@dataclass
+class CheckResult:
+    """What a check found: per-driver results (wrapper, decorator) or protocol findings (awaitable)."""
+
+    subject: Subject
+    options: CheckOptions
+    results: list[DriverResults] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # awaitable checks: {check, verdict, text}
+    seconds: float = 0.0
+    first_failure_seconds: float | None = None
+
+    @property
+    def report(self) -> dict:
+        models = {"coroutine": load_model("coroutine")}
+        report = build_report(self.results, models, self.options)
+        report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes}
+        if self.findings:
+            report["findings"] = self.findings
+            if any(f["verdict"] != CONFORMS for f in self.findings):
+                report["verdict"] = DEVIATES
+        return report
+
+    @property
+    def conforms(self) -> bool:
+        return self.report["verdict"] == CONFORMS
+
+    @property
+    def failures(self) -> list[dict]:
+        """Every failure found, each with its call sequence ("steps") and explanation ("text")."""
+        found = [dict(failure, driver=result.driver) for result in self.results for failure in result.failures]
+        found += [{"driver": result.driver, "text": f"the {result.driver!r} driver could not run: {result.error}",
+                   "steps": []} for result in self.results if result.error]
+        return found + [f for f in self.findings if f["verdict"] != CONFORMS]
+
+    def shortest_failure(self) -> dict | None:
+        """The failure with the fewest calls (not counting the final garbage collection)."""
+        sequences = [f for f in self.failures if f.get("steps")]
+        return min(sequences, key=lambda f: sequence_length(f["steps"]), default=None)
+
+
+def sequence_length(steps: list[dict]) -> int:
+    return len([step for step in steps if step["call"] != "collect"]) or len(steps)
+
+
+def check(kind: str, spec_or_object, options: CheckOptions | None = None, progress=None) -> CheckResult:
+    """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable."""
+    from .subjects import awaitable_subject, decorator_subject, wrapper_subject
+
+    options = options or CheckOptions()
+    if isinstance(spec_or_object, str):
+        subject = make_subject(kind, spec_or_object, options.timeout)
+    else:
+        spec = getattr(spec_or_object, "__qualname__", repr(spec_or_object))
+        make = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}
+        if kind not in make:
+            make_subject(kind, "-:-")  # raises the unknown-kind message
+        subject = make[kind](spec, spec_or_object, options.timeout)
+    return check_subject(subject, options, progress)
+
+
+def check_subject(subject: Subject, options: CheckOptions, progress=None) -> CheckResult:
+    started = time.perf_counter()
+    result = CheckResult(subject, options)
+    if subject.kind == "awaitable":
+        from .awaitables import check_awaitable
+
+        result.findings = check_awaitable(subject, options, progress)
+        failed = [f for f in result.findings if f["verdict"] != CONFORMS]
+        result.first_failure_seconds = failed[0]["seconds"] if failed else None
+    else:
+        model = load_model("coroutine")
+        run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
+                                 strict_messages=options.strict_messages, version=options.version,
+                                 require_observable=options.require_observable)
+        for name in options.drivers:
+            driver_result = run_subject_driver(model, name, subject, run_options, progress)
+            if driver_result.first_failure_seconds is not None and result.first_failure_seconds is None:
+                result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
+                                                - started)
+            result.results.append(driver_result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, progress=None) -> DriverResults:
+    """One driver over the user's object; whatever breaks in the user's code becomes this driver's error."""
+    driver_class = DRIVERS[name]
+    version = "%d.%d" % options.version
+    if name in NEEDS_AWAIT and not subject.has_await:
+        return DriverResults(name, driver_class.route, model.name, version, driver_class.description,
+                             error="the object has no __await__ method, so `await obj` fails; a coroutine has one")
+    driver = driver_class(model, subject_factory=subject.factory, subject_name=subject.name)
+    started = time.perf_counter()
+    try:
+        return run_driver(model, driver, options, progress)
+    except Exception as error:  # noqa: BLE001 - the user's object broke the driver: a finding, not our end
+        try:
+            driver.end()
+        except Exception:  # noqa: BLE001
+            pass
+        failed = DriverResults(name, driver_class.route, model.name, version, driver_class.description,
+                               error=f"{type(error).__name__}: {error}")
+        failed.seconds = failed.first_failure_seconds = time.perf_counter() - started
+        return failed

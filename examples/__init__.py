@@ -1,0 +1,1 @@
+"""Examples for `coroconf check`: wrappers, a decorator and an awaitable, correct and broken."""
