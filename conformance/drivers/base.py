@@ -56,14 +56,21 @@ class Driver:
 class InProcessDriver(Driver):
     """A driver whose subject lives in this process: builds it, makes the call, reads inspect."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, subject_factory=None, subject_name: str | None = None):
+        """`subject_factory(script) -> subject` replaces the native scripted body (a user's wrapper or
+        decorator around it, say); `subject_name` is the __qualname__ its never-awaited warning names."""
         self.model = model
         self.inspect_function = getattr(inspect, model.inspect_function, None)
         self.script = None
         self.subject = None
+        self.subject_factory = subject_factory
+        if subject_name is not None:
+            self.subject_name = subject_name
 
     # subclasses say how the subject is made and which object receives the calls
     def make_subject(self, script):
+        if self.subject_factory is not None:
+            return self.subject_factory(script)
         return body.scripted_body(script)
 
     def call_target(self):
