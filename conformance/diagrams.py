@@ -86,7 +86,7 @@ def draw(model: Model, rows: list[Transition], title: str, look=None, states=Non
         title = f"{title}\n{ERROR_LEGEND if routed else ERROR_LEGEND.split('    ')[0]}"
     graph = graphviz.Digraph(name=model.name, graph_attr={
         "label": f"{title}\n{LEGEND}", "labelloc": "t", "fontname": "Helvetica", "fontsize": "16",
-        "rankdir": "LR", "nodesep": "0.5", "ranksep": "1.6", "newrank": "true", "bgcolor": "white"},
+        "rankdir": "LR", "nodesep": "0.4", "ranksep": "0.8", "newrank": "true", "bgcolor": "white"},
         node_attr={"fontname": "Helvetica", "shape": "plain"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.8"})
     groups: dict[tuple, list[Transition]] = {}

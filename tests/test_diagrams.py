@@ -321,3 +321,18 @@ def test_a_bad_report_is_one_clear_line_and_exit_2(fault, reports, tmp_path, cap
     lines = err.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and word in lines[0], err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("arguments, word", [
+    (["--format", "gif"], "unknown format 'gif'"),
+    (["--call", "resume"], "unknown call 'resume'"),
+    (["--route", "teleport"], "unknown route 'teleport'"),
+    (["--from", "3.12"], "needs both --from X.Y and --to X.Y"),
+    (["--from", "3.12", "--to", "2.7"], "Python 2.7 is not one of the model's versions"),
+    (["--python", "three"], "expected a Python version such as 3.12"),
+    (["no-such-model"], "no model named 'no-such-model'"),
+])
+def test_bad_diagram_arguments_are_one_line_and_exit_2(arguments, word, tmp_path, capsys):
+    code, _, err = run_cli("diagram", *arguments, "--out", str(tmp_path), capsys=capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and word in err, err
