@@ -161,3 +161,17 @@ def test_page_renders_in_headless_chromium(broken_report, tmp_path):
     assert len(colours) > 20, f"the screenshot looks blank: {len(colours)} colours"
     # the diagram's deviation red is on the screen, not just in the DOM
     assert any(r > 150 and g < 90 and b < 90 for r, g, b in colours)
+
+
+def test_without_dot_the_page_keeps_the_dot_source_and_says_how_to_install(tmp_path):
+    import os
+    import sys
+
+    environment = dict(os.environ, PATH=str(tmp_path / "empty-path"))
+    page = tmp_path / "report.html"
+    finished = subprocess.run([sys.executable, "-m", "conformance", "run", "--driver", "direct", "--examples", "2",
+                               "--quiet", "--html", str(page)], cwd=ROOT, env=environment, capture_output=True,
+                              text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    text = page.read_text()
+    assert "<svg" not in text and "<pre>digraph coroutine {" in text and "apt-get install graphviz" in text
