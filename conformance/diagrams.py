@@ -111,7 +111,8 @@ def draw(model: Model, rows: list[Transition], title: str, look=None, states=Non
         style = row_look.style or ("solid" if kind == "call" else "dashed")
         graph.edge(source, target, label=edge_label(model, members, outcome, row_look),
                    id="edge-" + "+".join(ids), **{"class": " ".join(ids)}, tooltip=tooltip(model, members),
-                   color=row_look.color, fontcolor=row_look.fontcolor or row_look.color, style=style, penwidth=f"{row_look.penwidth:g}")
+                   color=row_look.color, fontcolor=row_look.fontcolor or row_look.color, style=style,
+                   penwidth=f"{row_look.penwidth:g}")
     return graph
 
 
@@ -312,13 +313,10 @@ def report_facts(report: dict, model: Model, source: str, driver: str | None = N
             if verdict not in SEVERITY and verdict != "unexercised":
                 fault(f"unknown verdict {verdict!r} for transition {tid!r}")
             facts.counts[tid] = facts.counts.get(tid, 0) + count
-            worst = facts.verdicts.get(tid, "unexercised")
-            rank = (lambda v: SEVERITY.index(v) if v in SEVERITY else -1)
-            if rank(verdict) > rank(worst):
+            if severity(verdict) > severity(facts.verdicts.get(tid, "unexercised")):
                 facts.verdicts[tid] = verdict
                 facts.expected[tid], facts.observed[tid] = case.get("expected"), case.get("observed")
-            else:
-                facts.verdicts.setdefault(tid, worst)
+            facts.verdicts.setdefault(tid, verdict)
     return facts
 
 
@@ -328,6 +326,11 @@ def report_model(report: dict, name: str) -> Model:
 
     path = report["models"][name].get("path") if isinstance(report["models"][name], dict) else None
     return load_model(path if path and Path(path).exists() else name)
+
+
+def severity(verdict: str) -> int:
+    """Rank of a verdict: unexercised below conforms, then the observation module's order."""
+    return SEVERITY.index(verdict) if verdict in SEVERITY else -1
 
 
 def overlay_rows(model: Model, facts: RunFacts) -> list[Transition]:
