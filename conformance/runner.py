@@ -17,6 +17,9 @@ from .session import ConformanceFailure, Session
 from .tour import plan_tour, unexercisable
 
 
+PROGRESS_SECONDS = 5.0  # how often a long Hypothesis phase says how far it is
+
+
 @dataclass
 class RunOptions:
     drivers: list[str] = field(default_factory=lambda: list(DRIVERS))
@@ -61,6 +64,15 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
             session.end()
     say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
         f"{tour_failures} deviating sequences; running Hypothesis")
+    last_said = [time.perf_counter()]
+
+    def tick():
+        if time.perf_counter() - last_said[0] >= PROGRESS_SECONDS:
+            last_said[0] = time.perf_counter()
+            say(f"{driver.name}: {results.examples} examples, {results.steps} steps so far, "
+                f"{len(results.failures)} failures")
+
+    session.on_begin = tick
     machine = build_machine(session)
     test = get_state_machine_test(machine, settings=machine_settings(options.examples))
     if options.seed is not None:

@@ -62,12 +62,15 @@ class Session:
         self.require_observable = require_observable
         self.state = model.initial
         self.history: list[StepRecord] = []
+        self.on_begin = None  # called at the start of every example (the runner's progress lines)
 
     def begin(self) -> None:
         self.driver.begin()
         self.state = self.model.initial
         self.history = []
         self.results.examples += 1
+        if self.on_begin is not None:
+            self.on_begin()
 
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
