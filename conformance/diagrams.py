@@ -20,7 +20,7 @@ from pathlib import Path
 import graphviz
 
 from .model import DIRECT, EXCEPTION_WORDS, Model, Transition, model_digest, outcome_text, version_tuple
-from .observation import CONFORMS, SEVERITY
+from .observation import CRASH, DEVIATES, HANG, MESSAGE_ONLY, NOT_OBSERVABLE, SEVERITY
 from .report import ReportError
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -30,6 +30,8 @@ INSTALL_HINT = "Graphviz's `dot` program is not installed, so only DOT files wer
 # Colours: plain outcomes, protocol errors, route-specific rows, and the overlays.
 INK, ERROR, ROUTE, FAINT = "#333333", "#c0392b", "#1f5fa8", "#b0b0b0"
 ADDED, REMOVED = "#1e8449", "#c0392b"
+MESSAGE_COLOUR = "#d35400"
+DIVERGENT = (MESSAGE_ONLY, DEVIATES, HANG, CRASH)
 COVERAGE_SHADES = ("#7fc97f", "#2ca25f", "#00441b")  # exercised 1-9, 10-99, 100+ times
 LEGEND = ("solid: a caller's call    dashed: the body's reaction while RUNNING    "
           "\u21bb in a box: a call answered without leaving the state")
@@ -269,7 +271,8 @@ class RunFacts:
 
     @property
     def deviating(self) -> list[str]:
-        return [tid for tid, verdict in self.verdicts.items() if verdict not in (CONFORMS, "unexercised")]
+        """Transitions whose result differs from the model (a message-only difference included)."""
+        return [tid for tid, verdict in self.verdicts.items() if verdict in DIVERGENT]
 
 
 def report_facts(report: dict, model: Model, source: str, driver: str | None = None) -> RunFacts:
@@ -369,17 +372,19 @@ def divergence_diagram(model: Model, facts: RunFacts) -> Diagram:
 
     def look(row):
         verdict = facts.verdicts.get(row.id, "unexercised")
-        if row.id in facts.deviating:
+        if verdict in DIVERGENT:
             note = (f"{verdict.upper()}\nexpected: {shorten(facts.expected.get(row.id))}\n"
                     f"observed: {shorten(facts.observed.get(row.id))}")
-            return Look(ERROR, style="bold", penwidth=3.0, note=note, alone=True)
+            colour = MESSAGE_COLOUR if verdict == MESSAGE_ONLY else ERROR
+            return Look(colour, style="bold", penwidth=3.0, note=note, alone=True)
         if verdict == "unexercised":
             return Look(FAINT, style="dotted", note="unexercised")
-        return Look("#8c8c8c", penwidth=0.8)
+        return Look("#8c8c8c", penwidth=0.8, note="not observable" if verdict == NOT_OBSERVABLE else "")
 
     title = (f"{model.title}: divergence of a run by {', '.join(facts.drivers)} on Python "
              f"{facts.version[0]}.{facts.version[1]} ({len(facts.deviating)} deviating transitions)\n"
-             "red, bold: deviates from the model (expected and observed beside it)    grey: conforms")
+             "red, bold: deviates from the model (expected and observed beside it)    orange: only the message "
+             "differs    grey: conforms")
     return Diagram(f"{model.name}-divergence", draw(model, overlay_rows(model, facts), title, look,
                                                     list(model.states)))
 

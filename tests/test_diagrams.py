@@ -263,9 +263,15 @@ def test_overlays_change_exactly_the_transitions_a_report_names(reports):
     for case in edited["drivers"][0]["transitions"]:
         if case["id"] in named:
             case.update(verdict="deviates", expected="'a'", observed="'b'")
+        if case["id"] == "created.send.value":
+            case.update(verdict="message-only", expected="'a'", observed="'b'")
+        if case["id"] == "created.close":
+            case.update(verdict="not-observable")  # not a divergence: drawn like a conforming row
     _, before = overlay_colours(model, clean, "divergence")
     _, after = overlay_colours(model, edited, "divergence")
-    assert {tid for tid in before if before[tid] != after[tid]} == named
+    assert {tid for tid in before if before[tid] != after[tid]} == named | {"created.send.value"}
+    assert {after[tid] for tid in named} == {diagrams.ERROR}
+    assert after["created.send.value"] == diagrams.MESSAGE_COLOUR
     unexercised = copy.deepcopy(clean)
     for case in unexercised["drivers"][0]["transitions"]:
         if case["id"] in named:
