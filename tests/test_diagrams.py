@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -132,6 +134,10 @@ def test_without_dot_the_command_writes_dot_and_says_how_to_install(tmp_path):
 
 # -- the checked-in files -------------------------------------------------------------------------------
 
+def dot_transition_ids(dot_text: str) -> set[str]:
+    return {tid for group in re.findall(r'id="(?:edge|loop)-([^"]+)"', dot_text) for tid in group.split("+")}
+
+
 def stale_files(folder: Path, models) -> list[str]:
     """Checked-in files that differ from what the model draws now, or are missing, or left over."""
     expected = {}
@@ -144,8 +150,10 @@ def stale_files(folder: Path, models) -> list[str]:
         path = folder / name
         if not path.exists() or path.read_text() != text:
             faults.append(name)
-        if name.endswith(".dot") and not path.with_suffix(".svg").exists():
-            faults.append(path.with_suffix(".svg").name)
+        svg = path.with_suffix(".svg")
+        if name.endswith(".dot") and (not svg.exists()
+                                      or set(transition_colours(svg.read_text())) != dot_transition_ids(text)):
+            faults.append(svg.name)
     faults += [p.name for p in folder.glob("*.dot") if p.name not in expected]
     return faults
 
@@ -161,6 +169,10 @@ def test_staleness_check_notices_a_changed_model(tmp_path):
         "coroutine already executing", "coroutine is already executing"))
     stale = stale_files(CHECKED_IN, [load_model(changed)])
     assert "coroutine.dot" in stale and "coroutine-spec.md" in stale
+    copied = tmp_path / "diagrams"
+    shutil.copytree(CHECKED_IN, copied)
+    shutil.copy(copied / "coroutine-send.svg", copied / "coroutine.svg")  # an SVG left behind by its DOT
+    assert stale_files(copied, [load_model(name) for name in available_models()]) == ["coroutine.svg"]
 
 
 def test_all_writes_the_checked_in_set(tmp_path, capsys):
