@@ -33,6 +33,24 @@ def parse_formats(text: str) -> list[str]:
     return formats
 
 
+def model_version(model, text: str) -> tuple[int, int]:
+    """A version given on the command line, checked against the model's list."""
+    version = parse_version(text)
+    if version not in model.version_tuples():
+        raise usage_error(f"Python {text} is not one of the model's versions ({', '.join(model.versions)})")
+    return version
+
+
+def report_models(report: dict, driver: str | None) -> list:
+    """The models a report ran (only the one `driver` ran, if given); [] when the report does not say."""
+    recorded = report.get("models")
+    if not isinstance(recorded, dict):
+        return []
+    runs = [d for d in report.get("drivers") or [] if isinstance(d, dict)]
+    return [diagrams.report_model(report, name) for name in recorded
+            if driver is None or any(d.get("driver") == driver and d.get("model") == name for d in runs)]
+
+
 # -- coroconf diagram -------------------------------------------------------------------------------
 
 def register_diagram(commands) -> None:
@@ -85,27 +103,16 @@ def command_diagram(arguments) -> int:
                               f"{', '.join(model.routes)}")
         made = [diagrams.route_diagram(model, arguments.route)]
     elif arguments.old:
-        old, new = parse_version(arguments.old), parse_version(arguments.new)
-        for version in (old, new):
-            if version not in model.version_tuples():
-                raise usage_error(f"Python {version[0]}.{version[1]} is not one of the model's versions "
-                                  f"({', '.join(model.versions)})")
+        old, new = model_version(model, arguments.old), model_version(model, arguments.new)
         made = [diagrams.diff_diagram(model, old, new)]
     elif arguments.report:
         report = read_json(arguments.report)
-        if not name and isinstance(report.get("models"), dict) and report["models"]:
-            models = [diagrams.report_model(report, each) for each in report["models"]]
-        if arguments.driver:  # draw only the model the chosen driver ran
-            models = [m for m in models if any(isinstance(d, dict) and d.get("driver") == arguments.driver
-                                               and d.get("model") == m.name for d in report.get("drivers", []))] \
-                or models[:1]
+        if not name:
+            models = report_models(report, arguments.driver) or models
         made = [diagrams.overlay_diagram(each, diagrams.report_facts(report, each, arguments.report, arguments.driver),
                                          arguments.overlay) for each in models]
     else:
-        version = parse_version(arguments.python) if arguments.python else None
-        if version and version not in model.version_tuples():
-            raise usage_error(f"Python {arguments.python} is not one of the model's versions "
-                              f"({', '.join(model.versions)})")
+        version = model_version(model, arguments.python) if arguments.python else None
         made = [diagrams.whole_diagram(model, version)]
     have_dot = diagrams.dot_available()
     if not have_dot and "dot" not in formats:
