@@ -47,7 +47,8 @@ def register_run(commands) -> None:
     run.add_argument("--driver", dest="drivers", action="append", choices=sorted(DRIVERS), metavar="NAME",
                      help=f"a driver to run (repeatable; default: all of {', '.join(DRIVERS)})")
     run.add_argument("--examples", type=int, metavar="N",
-                     help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples)")
+                     help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
+                          "0: the deterministic tour alone)")
     run.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
     run.add_argument("--messages", choices=("strict", "lenient"), default="strict",
                      help="strict: a different exception message is a failure; lenient: types only (default strict)")
@@ -69,8 +70,8 @@ def command_run(arguments) -> int:
     from .report import build_report, summary_table, write_json, write_junit
     from .runner import RunOptions, run_driver_by_name
 
-    if arguments.examples is not None and arguments.examples < 1:
-        raise UsageError(f"--examples must be at least 1, found {arguments.examples}")
+    if arguments.examples is not None and arguments.examples < 0:
+        raise UsageError(f"--examples must be at least 0 (0: the tour alone), found {arguments.examples}")
     options = RunOptions(examples=arguments.examples, seed=arguments.seed,
                          strict_messages=arguments.messages == "strict", model_path=arguments.model)
     if arguments.drivers:

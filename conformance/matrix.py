@@ -219,7 +219,8 @@ def register_matrix(commands) -> None:
                         help="comma-separated targets: labels from --list, or any --interpreter TARGET")
     matrix.add_argument("--list", action="store_true", help="list the targets found and exit")
     matrix.add_argument("--out", default="matrix", metavar="DIR", help="where to write (default ./matrix)")
-    matrix.add_argument("--examples", type=int, default=10, metavar="N", help="Hypothesis examples per driver")
+    matrix.add_argument("--examples", type=int, default=10, metavar="N",
+                        help="Hypothesis examples per driver (default 10; 0: the deterministic tour alone)")
     matrix.add_argument("--seed", type=int, default=0, help="Hypothesis seed (default 0: reproducible)")
     matrix.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
                         help="targets run at once (default: 2, or fewer cores)")
@@ -255,8 +256,9 @@ def command_matrix(arguments) -> int:
     from .cli import UsageError
     from .expectations import compare_with_expectations, expectations_text, load_expectations
 
-    if arguments.examples < 1 or arguments.jobs < 1 or arguments.call_timeout <= 0:
-        raise UsageError("--examples and --jobs must be at least 1 and --call-timeout positive")
+    if arguments.examples < 0 or arguments.jobs < 1 or arguments.call_timeout <= 0:
+        raise UsageError(f"--examples must be 0 or more, --jobs at least 1 and --call-timeout positive; found "
+                         f"{arguments.examples}, {arguments.jobs} and {arguments.call_timeout}")
     targets = choose_targets(arguments.targets)
     if arguments.list:
         for target in targets:

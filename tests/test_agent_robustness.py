@@ -138,7 +138,7 @@ def test_an_unknown_interpreter_is_a_usage_error():
 def test_an_interrupted_run_keeps_its_results_and_says_it_is_partial(tmp_path):
     report = tmp_path / "report.json"
     command = [sys.executable, "-m", "conformance", "run", "--interpreter", fake_target("slow", "none"),
-               "--examples", "300", "--report", str(report), "--quiet"]
+               "--examples", "20", "--report", str(report), "--quiet"]
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not report.exists() and time.monotonic() < deadline and child.poll() is None:
