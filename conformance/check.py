@@ -6,8 +6,10 @@ This module is the public entry point behind `coroconf check`, the pytest plugin
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 
 from .drivers import DRIVERS
@@ -51,6 +53,10 @@ class CheckResult:
         models = {"coroutine": load_model("coroutine")}
         report = build_report(self.results, models, self.options)
         report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes}
+        shortest = self.shortest_failure()
+        report["detection"] = {"seconds": round(self.seconds, 3),
+                               "first_failure_seconds": self.first_failure_seconds,
+                               "shortest_failure_calls": sequence_length(shortest["steps"]) if shortest else None}
         if self.findings:
             report["findings"] = self.findings
             if any(f["verdict"] != CONFORMS for f in self.findings):
@@ -110,6 +116,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                                  strict_messages=options.strict_messages, version=options.version,
                                  require_observable=options.require_observable)
         for name in options.drivers:
+            collect_leftovers()
             driver_result = run_subject_driver(model, name, subject, run_options, progress)
             if driver_result.first_failure_seconds is not None and result.first_failure_seconds is None:
                 result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
@@ -117,6 +124,14 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
             result.results.append(driver_result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def collect_leftovers() -> None:
+    """Finalize what earlier runs left in reference cycles now, so that their never-awaited warnings do
+    not land in a later step's observation."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gc.collect()
 
 
 def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, progress=None) -> DriverResults:

@@ -131,7 +131,7 @@ def wrapper_subject(spec: str, wrapper, timeout: float) -> Subject:
     found = call_with_timeout(wrapper, (inner,), timeout, f"{spec}(coro)")
     check_coroutine_like(found, f"{spec}(coro)")
     subject = Subject("wrapper", spec, lambda script: wrapper(body.scripted_body(script)), warning_name(found),
-                      callable(getattr(found, "__await__", None)))
+                      inspect.isawaitable(found))
     quietly_close(found, inner)
     return subject
 
@@ -147,7 +147,7 @@ def decorator_subject(spec: str, decorator, timeout: float) -> Subject:
     found = call_with_timeout(decorated, (body.Script(),), timeout, f"{spec}(async_function)(...)")
     check_coroutine_like(found, f"calling {spec}(async_function)")
     keeps = inspect.iscoroutinefunction(decorated)
-    subject = Subject("decorator", spec, decorated, warning_name(found), callable(getattr(found, "__await__", None)))
+    subject = Subject("decorator", spec, decorated, warning_name(found), inspect.isawaitable(found))
     subject.notes.append(f"inspect.iscoroutinefunction() of the decorated function: {keeps}"
                          + ("" if keeps else " (it was True before decorating; frameworks that check it, such as "
                                               "pytest-asyncio or Starlette, will treat the function as synchronous)"))
