@@ -123,6 +123,7 @@ class Agent:
         else:
             self.subject = SUBJECTS["scripted_body"](self.script)
         self.script.target = self.subject
+        self.script.observer = self.observe
         if driver == "await":
             if not hasattr(self.subject, "__await__"):
                 self.release()
@@ -140,9 +141,7 @@ class Agent:
 
     def perform(self, request):
         step = request["step"]
-        plan = step.get("plan")
-        if plan is not None:
-            self.script.queue(plan)
+        self.script.prepare(step.get("plan"))
         first_event = len(self.script.events)
         if WARNINGS is not None:
             del WARNINGS[:]
@@ -193,8 +192,8 @@ class Agent:
                     and getattr(target, "cr_await", None) is None:
                 target.close()
         target = None
+        self.script.target = self.script.observer = None  # first: finalization may run the body at once
         self.subject = self.target = None
-        self.script.target = None
         gc.collect()
         gc.collect()
 

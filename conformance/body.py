@@ -129,12 +129,21 @@ class Script:
         self.plans = list(plans or [])
         self.events = []
         self.target = None  # set by the driver once the subject exists
+        self.observer = None  # optional: returns (state, attributes) of the subject, seen from inside
 
     def queue(self, plan):
         self.plans.append(plan)
 
+    def prepare(self, plan):
+        """The plan for the next call only: a plan the subject never used (say, a close() that did not
+        reach the body) must not be taken by a later resumption."""
+        self.plans[:] = [plan] if plan is not None else []
+
     def _next(self, default_reaction, event):
         self.events.append(event)
+        if self.observer is not None:
+            state, attributes = self.observer()
+            self.events.append(["inside", state, attributes])
         plan = self.plans.pop(0) if self.plans else {"reaction": default_reaction, "value": None}
         for call, argument, payload in plan.get("reenter", ()):
             self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])

@@ -190,6 +190,24 @@ def _compare_events(expected, observed, strict_messages) -> list[Difference]:
                 differences.append(Difference(f"events[{index}]", want, got, MESSAGE_ONLY))
         elif kind == "received" and not _same_value(want[1], got[1]):
             differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
+        elif kind == "inside":
+            differences += _compare_inside(index, want, got)
+    return differences
+
+
+def _compare_inside(index, want, got) -> list[Difference]:
+    """The state and attributes the body saw of its own coroutine while running."""
+    aspect = f"events[{index}] (seen from inside the body)"
+    differences = []
+    if got[1] is None:
+        differences.append(Difference(f"{aspect}.state", want[1], None, NOT_OBSERVABLE))
+    elif got[1] != want[1]:
+        differences.append(Difference(f"{aspect}.state", want[1], got[1], DEVIATES))
+    for name, value in want[2].items():
+        if name not in got[2]:
+            differences.append(Difference(f"{aspect}.{name}", value, None, NOT_OBSERVABLE))
+        elif got[2][name] != value:
+            differences.append(Difference(f"{aspect}.{name}", value, got[2][name], DEVIATES))
     return differences
 
 

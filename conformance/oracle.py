@@ -44,6 +44,9 @@ class Oracle:
                 warnings.append(self._warning(row.warns.category, row.warns.message))
         else:
             events.append(self._arrival(row, step))
+            if "state" in self.model.calls[step.call].observes:
+                # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
+                events.append(["inside", RUNNING, self.attributes(RUNNING)])
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
             for reentry in plan.reentries:
                 inner = Step(reentry.call, reentry.argument, reentry.payload)

@@ -81,6 +81,7 @@ class InProcessDriver(Driver):
         self.script = body.Script()
         self.subject = self.make_subject(self.script)
         self.script.target = self.subject
+        self.script.observer = self.observe
 
     def end(self) -> None:
         with warnings.catch_warnings():
@@ -95,9 +96,7 @@ class InProcessDriver(Driver):
             self._target = None
 
     def perform(self, step: Step) -> Observation:
-        # A plan belongs to its own step: one the subject never used (say, a close() that did not reach
-        # the body) must not be taken by a later resumption.
-        self.script.plans[:] = [step.plan.to_script()] if step.plan is not None else []
+        self.script.prepare(step.plan.to_script() if step.plan is not None else None)
         first_event = len(self.script.events)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -122,8 +121,8 @@ class InProcessDriver(Driver):
         reference cycles), so a full collection, which costs a tenth of a second in a large process,
         is only needed on interpreters that collect lazily.
         """
+        self.script.target = self.script.observer = None  # first: finalization may run the body at once
         self.subject = self._target = None
-        self.script.target = None
         if platform.python_implementation() != "CPython":
             gc.collect()
 
