@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from .drivers import DRIVERS
+from .isolation import journaled
 from .model import load_model
 from .observation import CONFORMS, DEVIATES
 from .report import build_report
@@ -141,7 +142,7 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
     if name in NEEDS_AWAIT and not subject.has_await:
         return DriverResults(name, driver_class.route, model.name, version, driver_class.description,
                              error="the object has no __await__ method, so `await obj` fails; a coroutine has one")
-    driver = driver_class(model, subject_factory=subject.factory, subject_name=subject.name)
+    driver = journaled(driver_class(model, subject_factory=subject.factory, subject_name=subject.name))
     started = time.perf_counter()
     try:
         return run_driver(model, driver, options, progress)
