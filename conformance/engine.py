@@ -20,16 +20,23 @@ def build_machine(session: Session) -> type[RuleBasedStateMachine]:
     """A state machine class that drives `session` (its driver, oracle and results)."""
     oracle, driver, model = session.oracle, session.driver, session.model
 
-    def plans(delivered: str):
-        reactions = oracle.reactions(delivered)
-        # Reactions that leave the subject alive get twice the weight, so runs reach deeper sequences.
-        alive = [r for r in reactions if model.reaction_row(oracle.version, delivered, r, oracle.route).target
-                 != _final_state(model)]
-        choice = st.one_of(st.sampled_from(alive), st.sampled_from(reactions)) if alive else st.sampled_from(reactions)
-        reentries = st.lists(_reentry_strategy(model, oracle), max_size=2).map(tuple)
-        return choice.flatmap(
-            lambda reaction: st.builds(Plan, st.just(reaction),
-                                       reaction_value_strategy(reaction, driver.yielded_values()), reentries))
+    final_state = _final_state(model)
+    reentries = st.lists(_reentry_strategy(model, oracle), max_size=2).map(tuple)
+    plan_strategies: dict[str, st.SearchStrategy] = {}
+
+    def plans(delivered: str) -> st.SearchStrategy:
+        """The body's plan for a call that delivers `delivered` (built once per delivery)."""
+        if delivered not in plan_strategies:
+            reactions = oracle.reactions(delivered)
+            # Reactions that leave the subject alive get twice the weight, so runs reach deeper sequences.
+            alive = [r for r in reactions
+                     if model.reaction_row(oracle.version, delivered, r, oracle.route).target != final_state]
+            choice = st.one_of(st.sampled_from(alive), st.sampled_from(reactions)) if alive \
+                else st.sampled_from(reactions)
+            plan_strategies[delivered] = choice.flatmap(
+                lambda reaction: st.builds(Plan, st.just(reaction),
+                                           reaction_value_strategy(reaction, driver.yielded_values()), reentries))
+        return plan_strategies[delivered]
 
     class ProtocolMachine(RuleBasedStateMachine):
         def __init__(self):

@@ -8,7 +8,6 @@ which asyncio reads as "run me again soon". What a step returned or raised is re
 from __future__ import annotations
 
 import asyncio
-import gc
 
 from .. import body
 from .base import InProcessDriver
@@ -61,4 +60,3 @@ class AsyncioDriver(InProcessDriver):
         if loop is not None:
             loop.close()
             self.loop = None
-            gc.collect()
