@@ -88,8 +88,39 @@ def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, j
     finally:
         pool.shutdown(wait=True)
     matrix = build_matrix(targets, status, interrupted=interrupted)
+    matrix["diagrams"] = divergence_diagrams(matrix, out, say)
     write_matrix(matrix, out)
     return matrix
+
+
+def divergence_diagrams(matrix: dict, out: Path, say=print) -> dict[str, list[str]]:
+    """One divergence diagram per interpreter and model that deviates (conformance/diagrams.py draws it);
+    {label: [files]}. Without Graphviz's dot, the DOT source is written instead."""
+    try:
+        from .diagrams import divergence_diagram, report_facts, report_model, write_diagram
+    except ImportError as error:  # the diagrams module or Graphviz's Python package is absent
+        say(f"[matrix] no divergence diagrams: {error}")
+        return {}
+    written: dict[str, list[str]] = {}
+    for column in matrix["columns"]:
+        path = column.get("report")
+        if not path or not Path(path).exists():
+            continue
+        report = read_json(path)
+        for name in report.get("models", {}):
+            try:
+                model = report_model(report, name)
+                facts = report_facts(report, model, path)
+                if not facts.deviating:
+                    continue
+                diagram = divergence_diagram(model, facts)
+                diagram.stem = f"{safe_name(column['label'])}-{diagram.stem}"
+                files = write_diagram(diagram, out / "diagrams", formats=("svg", "dot"))
+            except Exception as error:  # noqa: BLE001 - a diagram that cannot be drawn must not lose the matrix
+                say(f"[matrix] no divergence diagram for {column['label']} ({name}): {error}")
+                continue
+            written.setdefault(column["label"], []).extend(str(f.relative_to(out)) for f in files)
+    return written
 
 
 def safe_name(label: str) -> str:
@@ -111,6 +142,7 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
     for target in targets:
         info = status.get(target.label, {})
         column = {"label": target.label, "command": target.command, "state": info.get("state", "waiting"),
+                  "report": info.get("report"),
                   "seconds": info.get("seconds"), "error": info.get("error"), "drivers": {}}
         report = None
         if info.get("report") and Path(info["report"]).exists():
@@ -179,10 +211,14 @@ def markdown(matrix: dict) -> str:
         lines += ["**Partial:** some interpreters did not finish; their columns show what had arrived.", ""]
     lines += ["| interpreter | version | profile | drivers | status |", "|---|---|---|---|---|"]
     for column in columns:
-        drivers = ", ".join(f"{d}: {v}" for d, v in column["drivers"].items())
+        drivers = ", ".join(f"{d}: {v}" if v in ("conforms", "deviates") else f"{d}: unavailable ({v})"
+                            for d, v in column["drivers"].items())
         state = column["state"] + (f" ({column['seconds']} s)" if column.get("seconds") is not None else "")
         lines.append(f"| {column['label']} | {column.get('implementation') or '?'} {column.get('version') or ''} "
                      f"| {column.get('profile') or ''} | {drivers} | {state} |")
+    for label, files in matrix.get("diagrams", {}).items():
+        pictures = ", ".join(f"[{Path(f).name}]({f})" for f in files if f.endswith(".svg")) or ", ".join(files)
+        lines.append(f"\nDivergence diagrams for {label}: {pictures}")
     lines.append("")
     lines.append("Cells: ✓ conforms, ✗ deviates (with what was observed), ≈ message-only (same exception type, "
                  "other text), · not observable (the interpreter does not expose it), – not run (not in this "
@@ -201,7 +237,7 @@ def markdown(matrix: dict) -> str:
             for column in columns:
                 cell = row["cells"][column["label"]]
                 text = SYMBOLS.get(cell["verdict"], cell["verdict"])
-                if cell.get("observed") and cell["verdict"] not in (CONFORMS,):
+                if cell.get("observed") and cell["verdict"] not in (CONFORMS, "not-observable"):
                     text += f" ({cell.get('driver')}: observed {cell['observed']})"
                 cells.append(text.replace("|", "\\|").replace("\n", " "))
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
