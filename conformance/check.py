@@ -116,9 +116,13 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
                                  require_observable=options.require_observable)
-        for name in options.drivers:
+        # Drivers the object cannot support at all fail at once, so they go first.
+        order = sorted(options.drivers, key=lambda n: not (n in NEEDS_AWAIT and not subject.has_await))
+        for name in order:
             collect_leftovers()
             driver_result = run_subject_driver(model, name, subject, run_options, progress)
+            if driver_result.error and driver_result.first_failure_seconds is None:
+                driver_result.first_failure_seconds = time.perf_counter() - driver_result.started
             if driver_result.first_failure_seconds is not None and result.first_failure_seconds is None:
                 result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
                                                 - started)

@@ -128,8 +128,12 @@ def wrapper_subject(spec: str, wrapper, timeout: float) -> Subject:
     if not callable(wrapper):
         raise SubjectError(f"{spec} is {describe(wrapper)}; expected a callable wrapper(coro) -> coroutine-like object")
     inner = body.scripted_body(body.Script())
-    found = call_with_timeout(wrapper, (inner,), timeout, f"{spec}(coro)")
-    check_coroutine_like(found, f"{spec}(coro)")
+    try:
+        found = call_with_timeout(wrapper, (inner,), timeout, f"{spec}(coro)")
+        check_coroutine_like(found, f"{spec}(coro)")
+    except SubjectError:
+        quietly_close(inner)
+        raise
     subject = Subject("wrapper", spec, lambda script: wrapper(body.scripted_body(script)), warning_name(found),
                       inspect.isawaitable(found))
     quietly_close(found, inner)

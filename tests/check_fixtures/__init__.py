@@ -1,0 +1,1 @@
+"""Objects for the `coroconf check` tests: bad inputs, and broken awaitables."""

@@ -1,0 +1,29 @@
+"""Wrappers for the `coroconf check` tests that the examples and benchmarks do not cover."""
+
+import ctypes
+
+
+class Bare:
+    """Forwards send/throw/close and can be awaited, but offers no cr_* attributes to inspect."""
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def send(self, value):
+        return self._coro.send(value)
+
+    def throw(self, *args):
+        return self._coro.throw(*args)
+
+    def close(self):
+        return self._coro.close()
+
+    def __await__(self):
+        return self._coro.__await__()
+
+
+class CrashOnThrow(Bare):
+    """Reads address 0 when thrown into: the interpreter dies with SIGSEGV."""
+
+    def throw(self, *args):
+        ctypes.string_at(0)

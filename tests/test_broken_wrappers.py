@@ -1,0 +1,60 @@
+"""The proof that `coroconf check` can fail: every deliberately broken wrapper of
+benchmarks/broken_wrappers.py is detected by a quick check (one Hypothesis example per driver, so the
+deterministic tour does the finding), and the correct forwarding wrapper beside them is not."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.broken_wrappers import BROKEN, CORRECT
+from conformance.check import CheckOptions, check
+from tests.conftest import missing
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = CheckOptions(examples=1)
+
+
+@pytest.fixture(autouse=True)
+def quiet_finalizers(monkeypatch):
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+
+
+def test_there_are_at_least_15_broken_wrappers():
+    assert len(BROKEN) >= 15
+
+
+def test_the_correct_forwarding_wrapper_is_not_reported():
+    result = check("wrapper", CORRECT, QUICK)
+    assert result.conforms, [f["text"] for f in result.failures]
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None])
+def test_each_broken_wrapper_is_detected(name):
+    factory, bug, _ = BROKEN[name]
+    result = check("wrapper", factory, QUICK)
+    assert not result.conforms, f"{name} ({bug}) was not detected"
+    shortest = result.shortest_failure()
+    if shortest is not None:  # a missing __await__ fails whole drivers, with no call sequence
+        assert len([s for s in shortest["steps"] if s["call"] != "collect"]) <= 3, shortest["text"]
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is not None])
+def test_each_version_specific_broken_wrapper_is_detected_under_its_python(name, tmp_path):
+    from benchmarks.detection import interpreter_for
+
+    since = BROKEN[name][2]
+    python = interpreter_for(since)
+    if python is None:
+        missing(f"{name} shows only under Python {since[0]}.{since[1]}+, and none with hypothesis was found "
+                f"(.ci/run installs it into pyenv's 3.13)")
+    report = tmp_path / "report.json"
+    completed = subprocess.run([python, "-m", "conformance", "check", f"benchmarks.broken_wrappers:"
+                                f"{name.replace('-', '_')}", "--kind", "wrapper", "--examples", "1", "--quiet",
+                                "--report", str(report)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert json.loads(report.read_text())["verdict"] == "deviates"
