@@ -6,6 +6,7 @@ Exit codes: 0 conformant, 1 a deviation (or a driver that could not run), 2 bad 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from . import __version__
@@ -85,22 +86,32 @@ def command_run(arguments) -> int:
         from .drivers.agent import interpreter_run
         run_driver_by_name, interpreter, close_interpreter = interpreter_run(arguments, options, progress)
 
+    running = []  # the driver under way, as far as it got (see RunOptions.checkpoint)
+
     def save(partial: bool) -> dict:
-        report = build_report(results, models, options, partial=partial, interpreter=interpreter)
+        report = build_report(results + running, models, options, partial=partial, interpreter=interpreter)
         if arguments.report:
             write_json(report, arguments.report)
         return report
 
+    def checkpoint(current) -> None:
+        running[:] = [current]
+        save(partial=True)
+
+    options.checkpoint = checkpoint if arguments.report else None
     interrupted = False
+    previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupt)  # a kill keeps the results too
     try:
         for name in options.drivers:
             results.append(run_driver_by_name(name, options, models, progress))
+            running.clear()
             save(partial=True)
     except KeyboardInterrupt:
         interrupted = True
-        print("[coroconf] interrupted: the report keeps the drivers that finished and says it is partial",
+        print("[coroconf] interrupted: the report keeps what was checked so far and says it is partial",
               file=sys.stderr)
     finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
         close_interpreter()
     report = save(partial=interrupted)
     if arguments.junit:
@@ -126,6 +137,10 @@ def command_run(arguments) -> int:
         return EXIT_DEVIATION
     print("verdict: conforms to the model")
     return EXIT_OK
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 # -- coroconf model ---------------------------------------------------------------------------------

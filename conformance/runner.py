@@ -18,6 +18,7 @@ from .tour import plan_tour, unexercisable
 
 
 PROGRESS_SECONDS = 5.0  # how often a long Hypothesis phase says how far it is
+CHECKPOINT_SECONDS = 1.0  # how often a driver's results so far are handed to RunOptions.checkpoint
 
 
 @dataclass
@@ -29,6 +30,7 @@ class RunOptions:
     version: tuple[int, int] = tuple(sys.version_info[:2])
     model_path: str | None = None  # overrides the driver's own model (coroutine, generator)
     require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
+    checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
 
 
 def run_driver(model: Model, driver, options: RunOptions, progress=None) -> DriverResults:
@@ -44,7 +46,16 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     say = progress or (lambda text: None)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
     tour_failures = 0
+    last_saved = [time.perf_counter()]
+
+    def save_progress():
+        if options.checkpoint is not None and time.perf_counter() - last_saved[0] >= CHECKPOINT_SECONDS:
+            last_saved[0] = time.perf_counter()
+            results.seconds = last_saved[0] - started
+            options.checkpoint(results)
+
     for sequence in sequences:
+        save_progress()
         session.begin()
         try:
             for step in sequence + ["final"]:
@@ -67,6 +78,7 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     last_said = [time.perf_counter()]
 
     def tick():
+        save_progress()
         if time.perf_counter() - last_said[0] >= PROGRESS_SECONDS:
             last_said[0] = time.perf_counter()
             say(f"{driver.name}: {results.examples} examples, {results.steps} steps so far, "
