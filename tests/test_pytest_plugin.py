@@ -1,0 +1,76 @@
+"""The pytest plugin and conformance.testing, used the way a library would: a real pytest run in a child
+process over a small test file, once with a correct wrapper and once with a broken one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plugin_arguments() -> list[str]:
+    """`-p conformance.pytest_plugin` unless the installed package already registers it (entry point)."""
+    from importlib.metadata import entry_points
+
+    installed = any(ep.value == "conformance.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "conformance.pytest_plugin"]
+
+USER_TESTS = '''
+from hypothesis import settings
+from conformance.testing import conformance_tests
+from examples.tracing import traced
+from examples.buggy_tracing import timed
+from examples.future_like import Box
+
+settings.register_profile("tiny", max_examples=2)
+settings.load_profile("tiny")
+
+TestTraced = conformance_tests(traced, kind="wrapper")
+TestTimed = conformance_tests(timed, kind="wrapper")
+TestBox = conformance_tests(Box, kind="awaitable")
+
+
+def test_with_the_fixture(coroutine_conformance):
+    result = coroutine_conformance(traced, kind="wrapper", drivers=["direct"])
+    assert result.conforms
+'''
+
+
+def run_pytest(tmp_path, *extra):
+    (tmp_path / "test_user_library.py").write_text(textwrap.dedent(USER_TESTS))
+    return subprocess.run([sys.executable, "-m", "pytest", *plugin_arguments(), "-q",
+                           "-p", "no:cacheprovider", "--rootdir", str(tmp_path), *extra,
+                           str(tmp_path / "test_user_library.py")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_library_gets_one_test_per_driver_and_the_broken_wrapper_fails_with_its_call_sequence(tmp_path):
+    completed = run_pytest(tmp_path)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    assert "4 failed, 6 passed" in output, output
+    for driver in ("direct", "await", "delegation", "asyncio"):
+        assert f"test_user_library.py::TestTimed::test_{driver}" in output
+    assert "Violated transition: value.return" in output
+
+
+def test_the_require_introspection_option_reaches_the_fixture(tmp_path):
+    (tmp_path / "test_bare.py").write_text(textwrap.dedent('''
+        from tests.check_fixtures.wrappers import Bare
+
+        def test_bare(coroutine_conformance):
+            coroutine_conformance(Bare, kind="wrapper", drivers=["direct"], examples=2)
+    '''))
+    base = [sys.executable, "-m", "pytest", *plugin_arguments(), "-q", "-p", "no:cacheprovider",
+            "--rootdir", str(tmp_path), str(tmp_path / "test_bare.py")]
+    environment = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    lenient = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    assert lenient.returncode == 0, lenient.stdout
+    strict = subprocess.run(base + ["--coroconf-require-introspection"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300, env=environment)
+    assert strict.returncode == 1, strict.stdout
+    assert "not observable" in strict.stdout or "expected" in strict.stdout
