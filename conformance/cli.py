@@ -64,6 +64,8 @@ def register_run(commands) -> None:
     run.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     from .drivers.agent import add_interpreter_options
     add_interpreter_options(run)
+    from .compiled import add_subject_option  # --subject cython|nuitka: see compiled.py
+    add_subject_option(run)
     run.set_defaults(handler=command_run)
 
 
@@ -82,6 +84,8 @@ def command_run(arguments) -> int:
     progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
     results, models = [], {}
     run_driver_by_name, interpreter, close_interpreter = run_driver_by_name, None, lambda: None
+    from .compiled import use_compiled_subject
+    use_compiled_subject(arguments, progress)  # a compiled subject runs in a child, through the agent
     if getattr(arguments, "interpreter", None):  # the subjects live in another interpreter: see drivers/agent.py
         from .drivers.agent import interpreter_run
         run_driver_by_name, interpreter, close_interpreter = interpreter_run(arguments, options, progress)
