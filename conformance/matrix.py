@@ -88,6 +88,7 @@ def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, j
     finally:
         pool.shutdown(wait=True)
     matrix = build_matrix(targets, status, interrupted=interrupted)
+    matrix["interrupted"] = interrupted
     matrix["diagrams"] = divergence_diagrams(matrix, out, say)
     write_matrix(matrix, out)
     return matrix
@@ -307,8 +308,12 @@ def command_matrix(arguments) -> int:
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     say(f"[matrix] {len(targets)} targets, {arguments.jobs} at a time: {', '.join(t.label for t in targets)}")
     started = time.perf_counter()
-    matrix = run_matrix(targets, out, arguments.examples, arguments.seed, arguments.jobs, arguments.call_timeout,
-                        say)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # a kill keeps what had arrived, like Ctrl-C
+    try:
+        matrix = run_matrix(targets, out, arguments.examples, arguments.seed, arguments.jobs,
+                            arguments.call_timeout, say)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     say(f"[matrix] wrote {out / 'matrix.md'} and {out / 'matrix.json'} in {time.perf_counter() - started:.1f} s")
     print(summary(matrix))
     if arguments.write_expectations:
@@ -331,11 +336,11 @@ def command_matrix(arguments) -> int:
             code = 1
         else:
             print(f"all verdicts match {arguments.expectations}")
-    return 130 if matrix["partial"] and not failed and code == 0 and _interrupted(matrix) else code
+    return 130 if matrix["interrupted"] else code
 
 
-def _interrupted(matrix: dict) -> bool:
-    return any(c["state"] == "interrupted" for c in matrix["columns"])
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def summary(matrix: dict) -> str:

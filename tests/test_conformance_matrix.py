@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import shlex
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,23 @@ def test_a_hanging_interpreter_is_hang_cells_and_the_matrix_completes(tmp_path):
     assert hung and all("close" in key for key in hung), hung
     assert {row["cells"][sys.executable]["verdict"] for row in matrix["rows"]} <= {"conforms", "not-run"}
     assert "✗ hang" in (tmp_path / "matrix.md").read_text()
+
+
+def test_a_stopped_matrix_keeps_what_had_arrived_and_says_it_is_partial(tmp_path):
+    slow = shlex.join([sys.executable, str(ROOT / "tests" / "agent_fakes" / "fake_interpreter.py"), "slow", "none"])
+    child = subprocess.Popen([sys.executable, "-m", "conformance", "matrix", "--targets", f"{slow},{sys.executable}",
+                              "--jobs", "1", "--examples", "50", "--out", str(tmp_path)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    report = tmp_path / "reports"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(report.glob("*.json")):
+        time.sleep(0.05)
+    child.send_signal(signal.SIGTERM)
+    child.communicate(timeout=120)
+    assert child.returncode == 130
+    matrix = json.loads((tmp_path / "matrix.json").read_text())
+    assert matrix["partial"] is True
+    first, second = matrix["columns"]
+    assert first["state"] == "interrupted" and first["drivers"], first
+    assert second["state"] in ("waiting", "interrupted")
+    assert "**Partial:**" in (tmp_path / "matrix.md").read_text()
