@@ -1,0 +1,75 @@
+"""`coroconf run --subject cython|nuitka`: a real build of body.py, cached, run through the agent in a child;
+the tour's verdicts must be exactly the ones expectations/verdicts.toml records (and explains) for each."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conformance.expectations import load_expectations
+from tests.conftest import missing
+
+ROOT = Path(__file__).resolve().parent.parent
+SEVERITY = ["conforms", "not-observable", "message-only", "deviates", "hang", "crash"]
+COMPILER_MODULES = {"cython": "Cython", "nuitka": "nuitka"}
+
+
+def require_compiler(compiler: str) -> None:
+    if importlib.util.find_spec(COMPILER_MODULES[compiler]) is None:
+        missing(f"needs {compiler} (pip install {compiler}; .ci/run installs it)")
+
+
+def cells(report: dict) -> dict[str, str]:
+    """The worst verdict of every transition that did not conform, keyed as the expectations file keys it."""
+    found: dict[str, str] = {}
+    for driver in report["drivers"]:
+        for transition in driver["transitions"]:
+            verdict = transition["verdict"]
+            if verdict in ("conforms", "unexercised"):
+                continue
+            key = f"{driver['model']}:{transition['id']}"
+            if key not in found or SEVERITY.index(verdict) > SEVERITY.index(found[key]):
+                found[key] = verdict
+    return found
+
+
+@pytest.mark.parametrize("compiler", ["cython", "nuitka"])
+def test_the_compiled_body_gets_the_expected_verdicts(compiler, tmp_path):
+    require_compiler(compiler)
+    report_path = tmp_path / "report.json"
+    completed = subprocess.run([sys.executable, "-m", "conformance", "run", "--subject", compiler, "--examples", "0",
+                                "--report", str(report_path), "--quiet"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    assert completed.returncode in (0, 1), completed.stdout[-2000:] + completed.stderr[-2000:]
+    report = json.loads(report_path.read_text())
+    assert [d["driver"] for d in report["drivers"]] == ["direct", "await", "delegation", "generator"]
+    assert all(d["error"] is None for d in report["drivers"]), [d["error"] for d in report["drivers"]]
+    assert "through the agent" in report["drivers"][0]["description"]
+    expected = load_expectations(ROOT / "expectations" / "verdicts.toml")[compiler]["cells"]
+    assert cells(report) == expected
+
+
+def test_the_build_is_cached_by_source_and_compiler_version():
+    require_compiler("cython")
+    from conformance.compiled import build
+
+    first_module, _ = build("cython")
+    started = time.perf_counter()
+    module, info = build("cython")
+    assert info["cached"] and module == first_module and module.exists()
+    assert info["compiler_version"] in module.parent.name
+    assert time.perf_counter() - started < 10  # only the compiler's version is asked, nothing is rebuilt
+
+
+def test_a_subject_and_a_subject_module_together_are_a_usage_error(tmp_path):
+    completed = subprocess.run([sys.executable, "-m", "conformance", "run", "--subject", "cython",
+                                "--subject-module", str(tmp_path / "x.py")],
+                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2
+    assert "give one of them" in completed.stderr and "Traceback" not in completed.stderr
