@@ -82,7 +82,7 @@ def check_isolated(arguments, options) -> int:
     from .report import summary_table
 
     drivers = list(options.drivers) if arguments.kind != "awaitable" else ["direct"]
-    merged, exit_codes, stall = None, [], max(30.0, arguments.timeout * 3)
+    merged, exit_codes, stall = None, [], max(10.0, arguments.timeout * 3)
     say = (lambda text: None) if arguments.quiet else (
         lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
     for driver in drivers:

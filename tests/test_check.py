@@ -107,6 +107,14 @@ def test_isolate_turns_a_crash_into_a_verdict_and_the_other_drivers_still_run():
     assert "Traceback" not in completed.stdout
 
 
+def test_isolate_turns_a_hang_into_a_verdict():
+    completed = run_cli("tests.check_fixtures.wrappers:HangsOnValue", "--kind", "wrapper", "--isolate",
+                        "--driver", "direct", "--examples", "2", "--timeout", "1", "--quiet")
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "stopped making progress" in completed.stdout and "(a hang verdict)" in completed.stdout
+    assert "send(107)" in completed.stdout
+
+
 def test_isolate_reports_a_conforming_object_as_conforming():
     completed = run_cli("examples.tracing:traced", "--kind", "wrapper", "--isolate", "--driver", "direct",
                         "--examples", "2", "--quiet")

@@ -27,3 +27,12 @@ class CrashOnThrow(Bare):
 
     def throw(self, *args):
         ctypes.string_at(0)
+
+
+class HangsOnValue(Bare):
+    """Spins forever when sent a value that is not None (a retry loop that never gives up)."""
+
+    def send(self, value):
+        while value is not None:
+            pass
+        return self._coro.send(value)
