@@ -225,3 +225,8 @@ CORRECT = Forwarding
 # `coroconf check benchmarks.broken_wrappers:<attribute> --kind wrapper` names, one per entry.
 for _name, (_factory, _bug, _since) in BROKEN.items():
     globals()[_name.replace("-", "_")] = _factory
+
+# Wrappers whose re-entrant calls land in a delegating frame: CPython 3.10/3.11 can crash on them (a throw
+# into, or cr_await of, a coroutine or generator that is running an inner one), so they are checked with
+# --isolate, in child processes, where a crash is a verdict.
+ISOLATE = {"generator-based"}

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.broken_wrappers import BROKEN, CORRECT  # noqa: E402
+from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE  # noqa: E402
 from conformance.check import CheckOptions, check  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def measure_in_process(factory, examples) -> dict:
             "where": f"Python {sys.version_info[0]}.{sys.version_info[1]}, in process"}
 
 
-def measure_in_child(name, python, examples) -> dict:
+def measure_in_child(name, python, examples, isolate=False) -> dict:
     attribute = name.replace("-", "_")
     with tempfile.TemporaryDirectory() as directory:
         report_path = Path(directory) / "report.json"
@@ -62,13 +62,16 @@ def measure_in_child(name, python, examples) -> dict:
                    "--kind", "wrapper", "--quiet", "--report", str(report_path)]
         if examples:
             command += ["--examples", str(examples)]
+        if isolate:
+            command.append("--isolate")
         started = time.perf_counter()
         completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
         seconds = time.perf_counter() - started
         if completed.returncode not in (0, 1) or not report_path.exists():
             return {"detected": False, "first_failure_seconds": None, "calls": None, "seconds": seconds,
                     "where": f"{python}: exit {completed.returncode}: {completed.stderr.strip()[-200:]}"}
-        detection = json.loads(report_path.read_text())["detection"]
+        detection = json.loads(report_path.read_text()).get("detection") or {
+            "first_failure_seconds": None, "shortest_failure_calls": None}
     return {"detected": completed.returncode == 1, "first_failure_seconds": detection["first_failure_seconds"],
             "calls": detection["shortest_failure_calls"], "seconds": seconds, "where": f"{python}, subprocess"}
 
@@ -92,6 +95,8 @@ def main(argv=None) -> int:
                        "where": f"needs Python {since[0]}.{since[1]}+ with hypothesis; none found"}
             else:
                 row = measure_in_child(name, python, arguments.examples)
+        elif name in ISOLATE:  # can crash this interpreter: each driver in a child, a crash is a verdict
+            row = measure_in_child(name, sys.executable, arguments.examples, isolate=True)
         else:
             row = measure_in_process(factory, arguments.examples)
         row.update(name=name, bug=bug)

@@ -87,18 +87,19 @@ def sequence_length(steps: list[dict]) -> int:
 
 
 def check(kind: str, spec_or_object, options: CheckOptions | None = None, progress=None) -> CheckResult:
-    """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable."""
-    from .subjects import awaitable_subject, decorator_subject, wrapper_subject
+    """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable.
+    Raises SubjectError for input that cannot be checked, NotConforming for an unusable __await__."""
+    from .subjects import KINDS, SubjectError, awaitable_subject, decorator_subject, wrapper_subject
 
     options = options or CheckOptions()
+    if kind not in KINDS:
+        raise SubjectError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     if isinstance(spec_or_object, str):
         subject = make_subject(kind, spec_or_object, options.timeout)
     else:
-        spec = getattr(spec_or_object, "__qualname__", repr(spec_or_object))
-        make = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}
-        if kind not in make:
-            make_subject(kind, "-:-")  # raises the unknown-kind message
-        subject = make[kind](spec, spec_or_object, options.timeout)
+        spec = f"{getattr(spec_or_object, '__module__', '?')}:{getattr(spec_or_object, '__qualname__', spec_or_object)}"
+        make = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}[kind]
+        subject = make(spec, spec_or_object, options.timeout)
     return check_subject(subject, options, progress)
 
 

@@ -5,6 +5,8 @@ input can be wrong.
 A `Subject` holds a factory `script -> object the user holds`: the suite makes a native coroutine from the
 scripted body and hands it to the user's code, so the user's object is driven exactly like the native one
 the model describes. Re-entrant calls from the body go to that same object, because it is what callers hold.
+The never-awaited warning names the coroutine that is dropped unawaited: the user's own when the object is a
+native coroutine (an `async def` decorator's), else the scripted body inside the wrapper.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.broken_wrappers import BROKEN, CORRECT
+from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE
 from conformance.check import CheckOptions, check
 from tests.conftest import missing
 
@@ -33,7 +33,7 @@ def test_the_correct_forwarding_wrapper_is_not_reported():
     assert result.conforms, [f["text"] for f in result.failures]
 
 
-@pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None])
+@pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None and n not in ISOLATE])
 def test_each_broken_wrapper_is_detected(name):
     factory, bug, _ = BROKEN[name]
     result = check("wrapper", factory, QUICK)
@@ -58,3 +58,13 @@ def test_each_version_specific_broken_wrapper_is_detected_under_its_python(name,
                                 "--report", str(report)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert json.loads(report.read_text())["verdict"] == "deviates"
+
+
+@pytest.mark.parametrize("name", sorted(ISOLATE))
+def test_each_broken_wrapper_that_can_crash_the_interpreter_is_detected_in_isolation(name):
+    completed = subprocess.run([sys.executable, "-m", "conformance", "check",
+                                f"benchmarks.broken_wrappers:{name.replace('-', '_')}", "--kind", "wrapper",
+                                "--isolate", "--examples", "1", "--quiet"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "Traceback" not in completed.stdout
