@@ -50,6 +50,18 @@ except ImportError:
 
 AGENT_DRIVERS = ("direct", "await", "delegation", "generator")
 
+# Exception chaining (__cause__, __context__) is missing on some interpreters (MicroPython): there the links
+# are left out of exception descriptions, which the host reads as "not observable" rather than "no link".
+CHAINING = hasattr(ValueError(), "__context__")
+
+
+def without_links(outcome):
+    """An outcome whose exception description has no cause/context entries (see CHAINING)."""
+    if outcome is not None and outcome[0] == "raised":
+        outcome[1].pop("cause", None)
+        outcome[1].pop("context", None)
+    return outcome
+
 # The subject factories; `subject` swaps them for a module's (a compiled build of body.py, say).
 SUBJECTS = {"scripted_body": scripted_body, "scripted_generator": scripted_generator,  # noqa: F821
             "Script": Script}  # noqa: F821 - body.py's names: this file runs concatenated after body.py
@@ -101,6 +113,7 @@ class Agent:
                 "version_text": sys.version.split("\n")[0], "platform": getattr(sys, "platform", "unknown"),
                 "drivers": list(AGENT_DRIVERS),
                 "capabilities": {"inspect": _inspect is not None, "warnings": _warnings is not None,
+                                 "exception chaining": CHAINING,
                                  "types.coroutine": _types is not None and hasattr(_types, "coroutine")}}
 
     def configure(self, request):
@@ -161,7 +174,13 @@ class Agent:
             self.collect()
         else:
             outcome = perform(self.target, step["call"], step["argument"], step.get("payload"))  # noqa: F821
-        observation = {"outcome": outcome, "events": self.script.events[first_event:],
+        events = self.script.events[first_event:]
+        if not CHAINING:
+            outcome = without_links(outcome)
+            for event in events:
+                if event[0] == "reentry":
+                    without_links(event[3])
+        observation = {"outcome": outcome, "events": events,
                        "warnings": None if WARNINGS is None else
                        [[w.category.__name__, str(w.message)] for w in WARNINGS]}
         if step["call"] == "collect":

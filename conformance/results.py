@@ -41,7 +41,12 @@ class DriverResults:
         self.steps += 1
         if record.failures and self.first_failure_seconds is None:
             self.first_failure_seconds = time.perf_counter() - self.started
-        blamed = {record.blame(d): d for d in record.differences}
+        blamed = {}  # transition -> its worst difference in this step (a milder one must not hide it)
+        for difference in record.differences:
+            transition_id = record.blame(difference)
+            if transition_id not in blamed or \
+                    SEVERITY.index(difference.verdict) > SEVERITY.index(blamed[transition_id].verdict):
+                blamed[transition_id] = difference
         for transition_id in record.prediction.transitions:
             result = self.transitions.setdefault(transition_id, TransitionResult())
             result.count += 1

@@ -32,10 +32,12 @@ class StepRecord:
         transitions = self.prediction.transitions
         if difference.aspect.startswith("events["):
             index = int(difference.aspect[len("events["):].split("]")[0])
-            if index == 0:
+            events = self.prediction.observation.events or []
+            kind = events[index][0] if index < len(events) else None
+            if kind == "reentry":  # the n-th re-entrant call's own row follows the call row
+                return transitions[1 + sum(1 for event in events[:index] if event[0] == "reentry")]
+            if index == 0 or kind == "inside":  # the arrival, and the body's view of itself: the call's row
                 return transitions[0]
-            if index <= len(self.step.plan.reentries if self.step.plan else ()):
-                return transitions[index]
         if difference.aspect == "warnings":
             return transitions[0]
         return transitions[-1]
