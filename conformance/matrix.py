@@ -50,7 +50,7 @@ def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, j
         named = target.runtime if target.runtime != "python" else shlex.join(target.command)
         command = [sys.executable, "-m", "conformance", "run", "--interpreter", named, "--examples",
                    str(examples), "--seed", str(seed), "--call-timeout", str(call_timeout), "--report",
-                   str(report_path), "--quiet"]
+                   str(report_path)]
         started = time.perf_counter()
         status[target.label] = {"state": "running", "report": str(report_path)}
         say(f"[{target.label}] started")
@@ -58,7 +58,13 @@ def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, j
             child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
             children[target.label] = child
-        output = child.communicate()[0]
+        kept = []
+        for line in child.stdout:  # progress lines of the run, shown per interpreter as they come
+            kept = (kept + [line])[-40:]
+            if line.startswith("[coroconf] "):
+                say(f"[{target.label}] {line[len('[coroconf] '):].rstrip()}")
+        child.wait()
+        output = "".join(kept)
         seconds = time.perf_counter() - started
         code = child.returncode
         state = "complete" if code in (0, 1) and report_path.exists() else ("interrupted" if stopping.is_set()
