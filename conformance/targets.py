@@ -135,7 +135,8 @@ class AgentProcess:
                                       f"{self.subject_module}: {answer.get('error')}")
         except SubjectFailure as failure:
             self.kill()
-            raise TargetError(f"{self.spec.describe()} did not start the agent: {failure.detail}") from None
+            raise TargetError(f"{self.spec.describe()} did not start the agent (expected Python 3.6 or later, "
+                              f"pyodide or micropython): {failure.detail}") from None
         self.hello = hello
         return hello
 
