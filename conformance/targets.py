@@ -125,8 +125,12 @@ class AgentProcess:
                 raise TargetError(f"cannot start {self.spec.describe()}: {error}") from None
         try:
             hello = self._exchange({"op": "hello"}, self.start_timeout)
-            if not hello.get("ok") or not isinstance(hello.get("version"), list):
-                raise ProtocolError(self.spec.label, f"expected a hello with a version, found {hello!r}")
+            version, drivers = hello.get("version"), hello.get("drivers")
+            if not hello.get("ok") or not isinstance(version, list) or len(version) < 2 \
+                    or not all(isinstance(n, int) for n in version) or not isinstance(drivers, list) \
+                    or not all(isinstance(d, str) for d in drivers):
+                raise ProtocolError(self.spec.label, "expected a hello with a version [major, minor, ...] and a list "
+                                                     f"of drivers, found {_excerpt(json.dumps(hello).encode())}")
             if self.subject_module:
                 answer = self._exchange({"op": "subject", "path": str(Path(self.subject_module).resolve())},
                                         self.start_timeout)
