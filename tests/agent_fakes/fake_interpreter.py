@@ -1,7 +1,8 @@
 """A misbehaving "interpreter" for the agent's robustness tests: it runs the real agent program it is given
-(`fake_interpreter.py MODE CALL -c PROGRAM`, as the host starts any Python), but on the first perform of
-CALL it misbehaves as MODE says: hang, exit (os._exit(3)), segfault (SIGSEGV), garbage (a line that is
-not JSON), or slow (answers every request after a short sleep, for interrupting a run)."""
+(`fake_interpreter.py MODE CALL [MARKER] -c PROGRAM`, as the host starts any Python), but on a perform of
+CALL it misbehaves as MODE says (with MARKER, a file path, only the first time in any child): hang, exit
+(os._exit(3)), segfault (SIGSEGV), garbage (a line that is not JSON), or slow (answers every request after a
+short sleep, for interrupting a run)."""
 
 import json
 import os
@@ -10,6 +11,7 @@ import sys
 import time
 
 mode, call = sys.argv[1], sys.argv[2]
+once = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "-c" else None  # a marker file: misbehave only once
 program = sys.argv[sys.argv.index("-c") + 1]
 namespace = {"__name__": "fake_agent"}
 exec(compile(program.rsplit("main()", 1)[0], "<agent>", "exec"), namespace)  # the real body + agent
@@ -18,7 +20,9 @@ handle_line = namespace["handle_line"]
 for line in sys.stdin:
     request = json.loads(line)
     step = request.get("step") or {}
-    if request.get("op") == "perform" and step.get("call") == call:
+    if request.get("op") == "perform" and step.get("call") == call and not (once and os.path.exists(once)):
+        if once:
+            open(once, "w").close()
         if mode == "hang":
             time.sleep(3600)
         elif mode == "exit":
