@@ -100,6 +100,7 @@ class Agent:
         self.script = None
         self.subject = None
         self.target = None
+        self.readable = []
 
     # -- requests ------------------------------------------------------------------------------
     def hello(self, request):
@@ -147,6 +148,9 @@ class Agent:
         else:
             self.subject = SUBJECTS["scripted_body"](self.script)
         self.script.target = self.subject
+        # the attributes this kind of subject has at all, found once (a failed getattr is slow on MicroPython)
+        self.readable = [(observation, self.attributes[observation]) for observation in self.attributes
+                         if hasattr(self.subject, self.attributes[observation])]
         self.script.observer = self.observe
         if driver == "await":
             if not hasattr(self.subject, "__await__"):
@@ -205,9 +209,9 @@ class Agent:
             elif not isinstance(state, str):
                 state = None
         attributes = {}
-        for observation in self.attributes:
+        for observation, name in self.readable:
             try:
-                value = getattr(self.subject, self.attributes[observation])
+                value = getattr(self.subject, name)
             except AttributeError:
                 continue
             attributes[observation] = value if isinstance(value, bool) else ("none" if value is None else "present")
