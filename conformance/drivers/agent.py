@@ -21,6 +21,7 @@ class AgentDriver(Driver):
 
     def __init__(self, model: Model, process: AgentProcess, name: str):
         local = DRIVERS[name]
+        self.local = local
         self.model = model
         self.process = process
         self.name = name
@@ -37,6 +38,12 @@ class AgentDriver(Driver):
         self.pending = None  # a failure while beginning, reported on the first step
         self.lost = False  # the current subject is gone (its child hung, died or broke the protocol)
         self._check_available()
+
+    def payload_override(self, call, argument):
+        return self.local.payload_override(self, call, argument)  # the in-process driver's fixed payloads
+
+    def yielded_values(self):
+        return self.local.yielded_values(self)
 
     def _check_available(self) -> None:
         self.process.configure(self.configuration)
