@@ -22,6 +22,7 @@ from conformance.report import build_report
 from conformance.runner import RunOptions, run_driver
 from conformance.spec import spec_markdown
 from tests.conftest import require_program
+from tests.stand_ins import Forwarding, SwallowsIgnoredExit
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED_IN = ROOT / "diagrams"
@@ -193,37 +194,6 @@ def test_spec_lists_every_state_call_and_transition(model, capsys):
 
 
 # -- overlays from real reports -------------------------------------------------------------------------
-
-class Forwarding:
-    """Passes every call and cr_* attribute to a real coroutine."""
-
-    def __init__(self, coroutine):
-        self.coroutine = coroutine
-
-    def send(self, value):
-        return self.coroutine.send(value)
-
-    def throw(self, *arguments):
-        return self.coroutine.throw(*arguments)
-
-    def close(self):
-        return self.coroutine.close()
-
-    def __getattr__(self, name):
-        if name.startswith("cr_"):
-            return getattr(self.coroutine, name)
-        raise AttributeError(name)
-
-
-class SwallowsIgnoredExit(Forwarding):
-    """Broken on purpose: close() hides the RuntimeError of a body that ignores GeneratorExit."""
-
-    def close(self):
-        try:
-            return self.coroutine.close()
-        except RuntimeError:
-            return None
-
 
 class WrappedDriver(DirectDriver):
     name = "wrapped"

@@ -13,80 +13,9 @@ from conformance import body
 from conformance.drivers.base import InProcessDriver
 from conformance.model import load_model
 from conformance.runner import RunOptions, run_driver
+from tests.stand_ins import (Forwarding, DropsSentValue, ThrowNeverReachesBody, CloseSkipsFinally, SwallowsIgnoredExit, LosesReturnValue, RewordsErrors, HidesIntrospection)
 
 MODEL = load_model()
-
-
-class Forwarding:
-    """A faithful wrapper: every call and cr_* attribute goes to the coroutine."""
-
-    def __init__(self, coroutine):
-        self.coroutine = coroutine
-
-    def send(self, value):
-        return self.coroutine.send(value)
-
-    def throw(self, *arguments):
-        return self.coroutine.throw(*arguments)
-
-    def close(self):
-        return self.coroutine.close()
-
-    def __getattr__(self, name):
-        if name.startswith("cr_"):
-            return getattr(self.coroutine, name)
-        raise AttributeError(name)
-
-
-class DropsSentValue(Forwarding):
-    def send(self, value):
-        return self.coroutine.send(None) if self.coroutine.cr_frame is not None and \
-            self.coroutine.cr_await is not None else self.coroutine.send(value)
-
-
-class ThrowNeverReachesBody(Forwarding):
-    def throw(self, *arguments):
-        self.coroutine.close()
-        error = arguments[0] if isinstance(arguments[0], BaseException) else arguments[0]()
-        raise error
-
-
-class CloseSkipsFinally(Forwarding):
-    def close(self):
-        return None
-
-
-class SwallowsIgnoredExit(Forwarding):
-    def close(self):
-        try:
-            return self.coroutine.close()
-        except RuntimeError:
-            return None
-
-
-class LosesReturnValue(Forwarding):
-    def send(self, value):
-        try:
-            return self.coroutine.send(value)
-        except StopIteration:
-            raise StopIteration(None) from None
-
-
-class RewordsErrors(Forwarding):
-    """Same exception types, other messages: a message-only difference."""
-
-    def send(self, value):
-        try:
-            return self.coroutine.send(value)
-        except (TypeError, RuntimeError, ValueError) as error:
-            raise type(error)("something went wrong") from error.__cause__
-
-
-class HidesIntrospection(Forwarding):
-    """Faithful calls but no cr_* attributes: inspect cannot read its state."""
-
-    def __getattr__(self, name):
-        raise AttributeError(name)
 
 
 def driver_for(wrapper):

@@ -1,0 +1,76 @@
+"""Coroutine stand-ins for the tests: a faithful wrapper around a real native coroutine, and wrappers that
+each break one rule of the protocol on purpose (the engine must catch every one)."""
+
+from __future__ import annotations
+
+
+class Forwarding:
+    """A faithful wrapper: every call and cr_* attribute goes to the coroutine."""
+
+    def __init__(self, coroutine):
+        self.coroutine = coroutine
+
+    def send(self, value):
+        return self.coroutine.send(value)
+
+    def throw(self, *arguments):
+        return self.coroutine.throw(*arguments)
+
+    def close(self):
+        return self.coroutine.close()
+
+    def __getattr__(self, name):
+        if name.startswith("cr_"):
+            return getattr(self.coroutine, name)
+        raise AttributeError(name)
+
+
+class DropsSentValue(Forwarding):
+    def send(self, value):
+        return self.coroutine.send(None) if self.coroutine.cr_frame is not None and \
+            self.coroutine.cr_await is not None else self.coroutine.send(value)
+
+
+class ThrowNeverReachesBody(Forwarding):
+    def throw(self, *arguments):
+        self.coroutine.close()
+        error = arguments[0] if isinstance(arguments[0], BaseException) else arguments[0]()
+        raise error
+
+
+class CloseSkipsFinally(Forwarding):
+    def close(self):
+        return None
+
+
+class SwallowsIgnoredExit(Forwarding):
+    def close(self):
+        try:
+            return self.coroutine.close()
+        except RuntimeError:
+            return None
+
+
+class LosesReturnValue(Forwarding):
+    def send(self, value):
+        try:
+            return self.coroutine.send(value)
+        except StopIteration:
+            raise StopIteration(None) from None
+
+
+class RewordsErrors(Forwarding):
+    """Same exception types, other messages: a message-only difference."""
+
+    def send(self, value):
+        try:
+            return self.coroutine.send(value)
+        except (TypeError, RuntimeError, ValueError) as error:
+            raise type(error)("something went wrong") from error.__cause__
+
+
+class HidesIntrospection(Forwarding):
+    """Faithful calls but no cr_* attributes: inspect cannot read its state."""
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
