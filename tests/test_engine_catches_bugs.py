@@ -40,6 +40,8 @@ def test_a_faithful_wrapper_conforms():
     assert results.uncovered == []
 
 
+# CloseSkipsFinally never closes its coroutine, so the garbage collector meets some of them unstarted later.
+@pytest.mark.filterwarnings("ignore:coroutine 'scripted_body' was never awaited:RuntimeWarning")
 @pytest.mark.parametrize("wrapper, blamed", [
     (DropsSentValue, {"suspended.send.value"}),
     (ThrowNeverReachesBody, {"suspended.throw.instance", "suspended.throw.class", "suspended.throw.three-argument",
