@@ -18,13 +18,7 @@ any change in what the suite says about an interpreter shows up and gets reviewe
 
 from __future__ import annotations
 
-import sys
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - the project needs 3.10+, where tomli stands in
-    import tomli as tomllib
-
+from .model import read_toml
 from .observation import CONFORMS
 
 NOTE_FIELDS = ("does", "model_expects", "evidence")
@@ -39,13 +33,7 @@ def load_expectations(path) -> dict:
     """{target label: {"unavailable_drivers": set, "cells": {transition key: verdict}, "notes": {...}}}."""
     from .cli import UsageError
 
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such expectations file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml(path, "expectations", UsageError)
     targets = {}
     for label, entry in data.get("targets", {}).items():
         cells, notes = {}, {}

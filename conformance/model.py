@@ -272,14 +272,18 @@ def load_model(path: str | os.PathLike | None = None) -> Model:
     path = Path(path) if path is not None else default_model_path()
     if not path.exists() and not str(path).endswith(".toml") and os.sep not in str(path):
         path = default_model_path(str(path))
+    return _Builder(path, read_toml(path, "model", ModelError)).build()
+
+
+def read_toml(path, what: str, error_class) -> dict:
+    """Parse a TOML file, turning a missing or malformed file into one `error_class` line naming it."""
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
-        raise ModelError(f"{path}: no such model file") from None
+        raise error_class(f"{path}: no such {what} file") from None
     except tomllib.TOMLDecodeError as error:
-        raise ModelError(f"{path}: not valid TOML: {error}") from None
-    return _Builder(path, data).build()
+        raise error_class(f"{path}: not valid TOML: {error}") from None
 
 
 class _Builder:
