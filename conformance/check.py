@@ -36,6 +36,7 @@ class CheckOptions:
     require_observable: bool = False  # --require-introspection: missing cr_* / inspect state fails
     drivers: list[str] = field(default_factory=lambda: list(WRAPPER_DRIVERS))
     timeout: float = 10.0  # seconds the user's factory may take to return once
+    baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
 
 
 @dataclass
@@ -53,7 +54,8 @@ class CheckResult:
     def report(self) -> dict:
         models = {"coroutine": load_model("coroutine")}
         report = build_report(self.results, models, self.options)
-        report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes}
+        report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
+                             "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
         shortest = self.shortest_failure()
         report["detection"] = {"seconds": round(self.seconds, 3),
                                "first_failure_seconds": self.first_failure_seconds,
@@ -105,6 +107,8 @@ def check(kind: str, spec_or_object, options: CheckOptions | None = None, progre
 
 def check_subject(subject: Subject, options: CheckOptions, progress=None) -> CheckResult:
     started = time.perf_counter()
+    if options.baseline != "auto":
+        subject.baseline = options.baseline
     result = CheckResult(subject, options)
     if subject.kind == "awaitable":
         from .awaitables import check_awaitable
@@ -147,7 +151,8 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
     if name in NEEDS_AWAIT and not subject.has_await:
         return DriverResults(name, driver_class.route, model.name, version, driver_class.description,
                              error="the object has no __await__ method, so `await obj` fails; a coroutine has one")
-    driver = journaled(driver_class(model, subject_factory=subject.factory, subject_name=subject.name))
+    driver = journaled(driver_class(model, subject_factory=subject.factory, subject_name=subject.name,
+                                    baseline_route=subject.baseline_route))
     started = time.perf_counter()
     try:
         return run_driver(model, driver, options, progress)

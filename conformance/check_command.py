@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from .check import WRAPPER_DRIVERS, CheckOptions, check_subject
-from .subjects import KINDS, NotConforming, SubjectError, make_subject
+from .subjects import BASELINE_CHOICES, KINDS, NotConforming, SubjectError, make_subject
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
 
@@ -34,6 +34,11 @@ def register_check(commands) -> None:
                        help="strict: a different exception message is a failure; lenient: types only")
     check.add_argument("--profile", type=python_version, metavar="X.Y",
                        help="the model's version profile (default: the running interpreter's version)")
+    check.add_argument("--baseline", choices=BASELINE_CHOICES, default="auto",
+                       help="what the object is judged against: coroutine (the native coroutine itself), awaiting "
+                            "(a native coroutine that awaits it, as an `async def` decorator makes), or auto "
+                            "(awaiting when the object is a native coroutine other than the one given, else "
+                            "coroutine; the default)")
     check.add_argument("--require-introspection", action="store_true",
                        help="fail when the object offers no cr_* attributes or inspect state (default: noted only)")
     check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
@@ -52,7 +57,8 @@ def options_from(arguments) -> CheckOptions:
         raise SubjectError(f"--timeout must be positive, found {arguments.timeout:g}")
     options = CheckOptions(examples=arguments.examples, seed=arguments.seed,
                            strict_messages=arguments.messages == "strict",
-                           require_observable=arguments.require_introspection, timeout=arguments.timeout)
+                           require_observable=arguments.require_introspection, timeout=arguments.timeout,
+                           baseline=arguments.baseline)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     if arguments.profile:

@@ -90,11 +90,7 @@ class Transition:
         return ("reaction", self.delivered, self.body)
 
     def applies_to(self, version: tuple[int, int]) -> bool:
-        if self.since and version < version_tuple(self.since):
-            return False
-        if self.until and version >= version_tuple(self.until):
-            return False
-        return True
+        return _in_versions(self, version)
 
     def versions_text(self) -> str:
         if self.since and self.until:
@@ -130,7 +126,8 @@ class StateSpec:
 
 @dataclass(frozen=True)
 class Unreachable:
-    """A case a route cannot deliver: a call from a state, or a body reaction to a delivery."""
+    """A case a route cannot deliver: a call from a state, or a body reaction to a delivery (on the Python
+    versions `since`/`until` name, like a row's)."""
 
     why: str
     source: str | None = None
@@ -138,8 +135,12 @@ class Unreachable:
     arguments: tuple[str, ...] | None = None
     delivered: str | None = None
     body: str | None = None
+    since: str | None = None
+    until: str | None = None
 
-    def matches(self, case: tuple) -> bool:
+    def matches(self, case: tuple, version: tuple[int, int] | None = None) -> bool:
+        if version is not None and not _in_versions(self, version):
+            return False
         if case[0] == "call":
             _, source, call, argument = case
             return (self.call == call and self.source == source
@@ -148,11 +149,22 @@ class Unreachable:
         return self.delivered == delivered and self.body == body
 
 
+def _in_versions(item, version: tuple[int, int]) -> bool:
+    """Whether a row or unreachable entry with `since`/`until` applies to `version`."""
+    if item.since and version < version_tuple(item.since):
+        return False
+    return not (item.until and version >= version_tuple(item.until))
+
+
 @dataclass(frozen=True)
 class Route:
+    """A way calls reach the subject. Its rows replace the direct rows of the same case; `extends` names a
+    route whose rows it takes first (not its unreachable cases)."""
+
     name: str
     meaning: str
     unreachable: tuple[Unreachable, ...] = ()
+    extends: str | None = None
 
 
 @dataclass
@@ -180,21 +192,41 @@ class Model:
 
     # -- lookups -------------------------------------------------------------------------------
     def table(self, version: tuple[int, int], route: str = DIRECT) -> dict[tuple, Transition]:
-        """Every case answered for this version and route: the route's rows over the direct ones."""
+        """Every case answered for this version and route: the route's rows over the direct ones.
+
+        `route` may combine routes with "+" ("delegation+awaiter": a driver's route seen through a
+        baseline's): their rows apply in that order and the cases any of them cannot deliver are left out."""
         key = (version, route)
         if key not in self._tables:
             rows = {}
-            for layer in (DIRECT, route) if route != DIRECT else (DIRECT,):
+            for layer in self.route_layers(route):
                 for row in self.transitions:
                     if row.route == layer and row.applies_to(version):
                         rows[row.case] = row
-            unreachable = self.routes[route].unreachable if route in self.routes else ()
+            unreachable = self.unreachable_cases(route, version)
             rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
             # A reaction row counts only where some call of this version and route delivers into it.
             entered = {row.enters for row in rows.values() if row.enters}
             self._tables[key] = {case: row for case, row in rows.items()
                                  if row.call or row.delivered in entered}
         return self._tables[key]
+
+    def route_layers(self, route: str) -> list[str]:
+        """The routes whose rows make up `route`, in the order they apply (direct first)."""
+        layers = [DIRECT]
+        for part in route.split("+"):
+            if part not in self.routes:
+                raise KeyError(f"the {self.name} model has no route {part!r}; its routes are {', '.join(self.routes)}")
+            chain, name = [], part
+            while name is not None:
+                chain.insert(0, name)
+                name = self.routes[name].extends
+            layers += [name for name in chain if name not in layers]
+        return layers
+
+    def unreachable_cases(self, route: str, version: tuple[int, int]) -> list[Unreachable]:
+        """The cases that `route` (each of its "+" parts) cannot deliver on `version`."""
+        return [u for part in route.split("+") for u in self.routes[part].unreachable if _in_versions(u, version)]
 
     def transition(self, transition_id: str) -> Transition:
         for row in self.transitions:
@@ -347,9 +379,13 @@ class _Builder:
         for route_name, spec in self.data.get("routes", {}).items():
             unreachable = tuple(self.unreachable(route_name, u, states, calls, deliveries)
                                 for u in spec.get("unreachable", []))
-            routes[route_name] = Route(route_name, spec.get("meaning", ""), unreachable)
+            routes[route_name] = Route(route_name, spec.get("meaning", ""), unreachable, spec.get("extends"))
             for raw in spec.get("rows", []):
                 rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
+        for route in routes.values():
+            if route.extends is not None and (route.extends not in routes or routes[route.extends].extends):
+                self.fail(f"[routes.{route.name}]", f"extends {route.extends!r}, which is not a route that extends "
+                          f"nothing", f"name one of {', '.join(r for r in routes if not routes[r].extends)}")
         warnings = tuple(self.data.get("warning", []))
         for warning in warnings:
             if warning.get("message") not in messages:
@@ -465,7 +501,8 @@ class _Builder:
         elif raw.get("delivered") not in deliveries:
             self.fail(where, "needs a known `call` or `delivered`")
         return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
-                           tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"))
+                           tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
+                           raw.get("since"), raw.get("until"))
 
     # -- whole-table checks ------------------------------------------------------------------------
     def check_ids(self, rows):
@@ -490,7 +527,7 @@ class _Builder:
 
     def check_table(self, model: Model, version, route, version_text):
         table = model.table(version, route)
-        unreachable = model.routes[route].unreachable
+        unreachable = model.unreachable_cases(route, version)
         entered = set()
         for call in model.calls.values():
             for state in call.states or model.states:

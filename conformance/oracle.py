@@ -120,6 +120,8 @@ class Oracle:
             error = _thrown(step) if spec.type == "thrown" else body.make_exception(plan.value)
             description = body.describe_exception(error)
             del description["cause"], description["context"]
+            if spec.message is not None:  # the row says the caller sees another text than the exception's own
+                description["message"] = self.model.message(spec.message, name=self.subject_name)
         else:
             payload_type = type(step.payload).__name__
             description = {"type": spec.type,

@@ -24,6 +24,15 @@ from typing import Callable
 from . import body
 
 KINDS = ("wrapper", "decorator", "awaitable")
+
+# What a user's object is judged against: the model's rows for a route, and how the report names it.
+# "auto" picks `awaiting` for an object that is itself a native coroutine other than the one the suite made
+# (an `async def` wrapper that awaits it), and `coroutine` for the coroutine itself or a proxy of it.
+BASELINES = {
+    "coroutine": (None, "a native coroutine (the scripted coroutine itself)"),
+    "awaiting": ("awaiter", "a native coroutine that awaits the scripted one (CPython's delegation rules)"),
+}
+BASELINE_CHOICES = ("auto", *BASELINES)
 PROTOCOL_METHODS = ("send", "throw", "close")
 NATIVE_NAME = body.scripted_body.__qualname__
 
@@ -46,6 +55,23 @@ class Subject:
     name: str = NATIVE_NAME  # the __qualname__ the never-awaited warning names
     has_await: bool = True
     notes: list[str] = field(default_factory=list)  # facts worth telling the user, not verdicts
+    baseline: str = "coroutine"  # a key of BASELINES: what the object is judged against
+
+    @property
+    def baseline_route(self) -> str | None:
+        return BASELINES[self.baseline][0]
+
+    @property
+    def baseline_text(self) -> str:
+        return BASELINES[self.baseline][1]
+
+
+def natural_baseline(found) -> str:
+    """`awaiting` for a native coroutine that is not the scripted body's own (it must await the body to
+    reach it), `coroutine` for the body's coroutine itself or any other object (a proxy of it)."""
+    if isinstance(found, types.CoroutineType) and found.cr_code is not body.scripted_body.__code__:
+        return "awaiting"
+    return "coroutine"
 
 
 def locate(spec: str):
@@ -137,7 +163,7 @@ def wrapper_subject(spec: str, wrapper, timeout: float) -> Subject:
         quietly_close(inner)
         raise
     subject = Subject("wrapper", spec, lambda script: wrapper(body.scripted_body(script)), warning_name(found),
-                      inspect.isawaitable(found))
+                      inspect.isawaitable(found), baseline=natural_baseline(found))
     quietly_close(found, inner)
     return subject
 
@@ -153,7 +179,8 @@ def decorator_subject(spec: str, decorator, timeout: float) -> Subject:
     found = call_with_timeout(decorated, (body.Script(),), timeout, f"{spec}(async_function)(...)")
     check_coroutine_like(found, f"calling {spec}(async_function)")
     keeps = inspect.iscoroutinefunction(decorated)
-    subject = Subject("decorator", spec, decorated, warning_name(found), inspect.isawaitable(found))
+    subject = Subject("decorator", spec, decorated, warning_name(found), inspect.isawaitable(found),
+                      baseline=natural_baseline(found))
     subject.notes.append(f"inspect.iscoroutinefunction() of the decorated function: {keeps}"
                          + ("" if keeps else " (it was True before decorating; frameworks that check it, such as "
                                               "pytest-asyncio or Starlette, will treat the function as synchronous)"))

@@ -123,7 +123,7 @@ def unexercisable(oracle: Oracle, driver, exercisable: list[str]) -> dict[str, s
         if row.id in exercisable:
             continue
         if case not in route_table:
-            why = next((u.why for u in model.routes[oracle.route].unreachable if u.matches(case)),
+            why = next((u.why for u in model.unreachable_cases(oracle.route, oracle.version) if u.matches(case)),
                        "no call of this route enters the body that way")
             reasons[row.id] = f"route {oracle.route!r}: {why}"
         elif row.call and not driver.can_deliver(row.call, row.argument):

@@ -18,6 +18,7 @@ CANCEL_MESSAGE = "cancelled by coroutine-conformance"
 
 class AsyncioDriver(InProcessDriver):
     name = "asyncio"
+    route = "asyncio-task"
     description = "an asyncio event loop runs the coroutine as a Task: steps, cancellation, result retrieval"
     calls = frozenset({("send", "none"), ("throw", "base-exception")})
 

@@ -8,7 +8,7 @@ import platform
 import warnings
 
 from .. import body
-from ..model import Model
+from ..model import RUNNING, Model
 from ..observation import Observation
 from ..steps import Step
 
@@ -56,10 +56,15 @@ class Driver:
 class InProcessDriver(Driver):
     """A driver whose subject lives in this process: builds it, makes the call, reads inspect."""
 
-    def __init__(self, model: Model, subject_factory=None, subject_name: str | None = None):
+    def __init__(self, model: Model, subject_factory=None, subject_name: str | None = None,
+                 baseline_route: str | None = None):
         """`subject_factory(script) -> subject` replaces the native scripted body (a user's wrapper or
-        decorator around it, say); `subject_name` is the __qualname__ its never-awaited warning names."""
+        decorator around it, say); `subject_name` is the __qualname__ its never-awaited warning names;
+        `baseline_route` is the model route the subject is judged by on top of this driver's own (the
+        `awaiter` route for an object that is a native coroutine awaiting the scripted one)."""
         self.model = model
+        if baseline_route is not None:
+            self.route = baseline_route if self.route == "direct" else f"{self.route}+{baseline_route}"
         self.inspect_function = getattr(inspect, model.inspect_function, None)
         self.script = None
         self.subject = None
@@ -81,7 +86,7 @@ class InProcessDriver(Driver):
         self.script = body.Script()
         self.subject = self.make_subject(self.script)
         self.script.target = self.subject
-        self.script.observer = self.observe
+        self.script.observer = self.observe_inside
 
     def end(self) -> None:
         with warnings.catch_warnings():
@@ -126,8 +131,16 @@ class InProcessDriver(Driver):
         if platform.python_implementation() != "CPython":
             gc.collect()
 
-    def observe(self) -> tuple[str | None, dict]:
-        """The subject's state by inspect, and the attributes the model names, where readable."""
+    def observe_inside(self) -> tuple[str | None, dict]:
+        """The subject seen from inside its running body: only the attributes the model gives RUNNING.
+
+        Reading more is not safe: on CPython 3.10 and 3.11, `cr_await` of a coroutine that is executing
+        while it awaits another reads the frame's value stack mid-instruction and can crash the interpreter."""
+        return self.observe(self.model.states[RUNNING].observations)
+
+    def observe(self, names=None) -> tuple[str | None, dict]:
+        """The subject's state by inspect, and the attributes the model names (or only `names`), where
+        readable."""
         state = None
         if self.inspect_function is not None:
             try:
@@ -138,6 +151,8 @@ class InProcessDriver(Driver):
                 state = state[len(self.model.state_prefix):]
         attributes = {}
         for observation, spec in self.model.attributes.items():
+            if names is not None and observation not in names:
+                continue
             try:
                 value = getattr(self.subject, spec["name"])
             except AttributeError:
