@@ -130,9 +130,7 @@ class Script:
         self.events = []
         self.target = None  # set by the driver once the subject exists
         self.observer = None  # optional: returns (state, attributes) of the subject, seen from inside
-
-    def queue(self, plan):
-        self.plans.append(plan)
+        self.pauses = 0  # how many times the body has reached an await point (an event loop waits for it)
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -148,6 +146,11 @@ class Script:
         for call, argument, payload in plan.get("reenter", ()):
             self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])
         return plan
+
+    def pause(self, value):
+        """The await point the body awaits next, passing `value` out."""
+        self.pauses += 1
+        return Suspend(value)
 
     def started(self):
         return self._next("await", ["started"])
@@ -179,7 +182,7 @@ async def scripted_body(script):
         plan = script.started()
         while plan["reaction"] == "await":
             try:
-                received = await Suspend(plan["value"])
+                received = await script.pause(plan["value"])
             except BaseException as thrown:
                 plan = script.caught(thrown)
                 if plan["reaction"] == "propagate":
@@ -199,7 +202,7 @@ def scripted_generator(script):
         plan = script.started()
         while plan["reaction"] == "await":
             try:
-                received = yield from Suspend(plan["value"])
+                received = yield from script.pause(plan["value"])
             except BaseException as thrown:
                 plan = script.caught(thrown)
                 if plan["reaction"] == "propagate":

@@ -17,14 +17,15 @@ from .isolation import journaled
 from .model import load_model
 from .observation import CONFORMS, DEVIATES
 from .report import build_report
-from .results import DriverResults
+from .results import DriverResults, sequence_length
 from .runner import RunOptions, run_driver
-from .subjects import Subject, make_subject
+from .subjects import Subject, make_subject, needs_event_loop
 
 # The ways a caller can hold a coroutine-like object; the generator driver is about generator-based
 # coroutines, which a wrapper of a native coroutine is not.
 WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio")
 NEEDS_AWAIT = ("await", "delegation")
+LOOP_DRIVERS = ("asyncio",)  # the drivers that run the object inside an event loop
 
 
 @dataclass
@@ -37,6 +38,7 @@ class CheckOptions:
     drivers: list[str] = field(default_factory=lambda: list(WRAPPER_DRIVERS))
     timeout: float = 10.0  # seconds the user's factory may take to return once
     baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
+    avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
 
 
 @dataclass
@@ -84,10 +86,6 @@ class CheckResult:
         return min(sequences, key=lambda f: sequence_length(f["steps"]), default=None)
 
 
-def sequence_length(steps: list[dict]) -> int:
-    return len([step for step in steps if step["call"] != "collect"]) or len(steps)
-
-
 def check(kind: str, spec_or_object, options: CheckOptions | None = None, progress=None) -> CheckResult:
     """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable.
     Raises SubjectError for input that cannot be checked, NotConforming for an unusable __await__."""
@@ -120,11 +118,15 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         model = load_model("coroutine")
         run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
-                                 require_observable=options.require_observable)
+                                 require_observable=options.require_observable, avoid=options.avoid)
         # Drivers the object cannot support at all fail at once, so they go first.
         order = sorted(options.drivers, key=lambda n: not (n in NEEDS_AWAIT and not subject.has_await))
+        loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
+            if loop_only and name not in LOOP_DRIVERS:
+                result.results.append(not_applicable(model, name, run_options, loop_only))
+                continue
             driver_result = run_subject_driver(model, name, subject, run_options, progress)
             if driver_result.error and driver_result.first_failure_seconds is None:
                 driver_result.first_failure_seconds = time.perf_counter() - driver_result.started
@@ -134,6 +136,12 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
             result.results.append(driver_result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def not_applicable(model, name: str, options: RunOptions, why: str) -> DriverResults:
+    driver_class = DRIVERS[name]
+    return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, driver_class.description,
+                         not_applicable=why)
 
 
 def collect_leftovers() -> None:

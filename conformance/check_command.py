@@ -5,6 +5,9 @@ Exit codes as for every command: 0 conforms, 1 the object does not conform, 2 th
 
 from __future__ import annotations
 
+import argparse
+import json
+import random
 import sys
 
 from .check import WRAPPER_DRIVERS, CheckOptions, check_subject
@@ -43,8 +46,12 @@ def register_check(commands) -> None:
                        help="fail when the object offers no cr_* attributes or inspect state (default: noted only)")
     check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                        help="how long your factory may take to return once (default 10)")
-    check.add_argument("--isolate", action="store_true",
-                       help="run the check in a child process, so that a crash or hang becomes a verdict")
+    check.add_argument("--in-process", action="store_true",
+                       help="run every driver in this process: faster, but an object that crashes the interpreter "
+                            "ends the check (default: each driver in a child process, so that a crash or hang "
+                            "becomes a verdict on its call sequence and the check goes on)")
+    check.add_argument("--isolate", action="store_true", help="each driver in a child process (the default)")
+    check.add_argument("--avoid", metavar="FILE", help=argparse.SUPPRESS)  # the parent's list of crashed steps
     check.add_argument("--report", metavar="FILE", help="write the JSON report here")
     check.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     check.set_defaults(handler=command_check)
@@ -55,7 +62,8 @@ def options_from(arguments) -> CheckOptions:
         raise SubjectError(f"--examples must be at least 1, found {arguments.examples}")
     if arguments.timeout <= 0:
         raise SubjectError(f"--timeout must be positive, found {arguments.timeout:g}")
-    options = CheckOptions(examples=arguments.examples, seed=arguments.seed,
+    seed = arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
+    options = CheckOptions(examples=arguments.examples, seed=seed,
                            strict_messages=arguments.messages == "strict",
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
                            baseline=arguments.baseline)
@@ -63,6 +71,9 @@ def options_from(arguments) -> CheckOptions:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     if arguments.profile:
         options.version = arguments.profile
+    if arguments.avoid:
+        with open(arguments.avoid) as handle:
+            options.avoid = [[str(t) for t in transitions] for transitions in json.load(handle)]
     return options
 
 
@@ -71,7 +82,7 @@ def command_check(arguments) -> int:
 
     try:
         options = options_from(arguments)
-        if arguments.isolate:
+        if not arguments.in_process:
             from .isolation import check_isolated
 
             return check_isolated(arguments, options)
@@ -82,31 +93,37 @@ def command_check(arguments) -> int:
         print(f"coroconf check: {arguments.target} does not conform: {error}")
         return EXIT_DEVIATION
     progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
-    result = check_subject(subject, options, progress)
-    return print_result(result, arguments.report)
+    report = check_subject(subject, options, progress).report
+    if arguments.report:
+        from .report import write_json
+
+        write_json(report, arguments.report)
+    return print_verdict(report, arguments)
 
 
-def print_result(result, report_path=None) -> int:
-    from .report import summary_table, write_json
+def print_verdict(report: dict, arguments) -> int:
+    """The end of `coroconf check`, in process or isolated: findings, summary, baseline, seed, verdict."""
+    from .report import findings_text, summary_table
 
-    report = result.report
-    if report_path:
-        write_json(report, report_path)
-    shortest = result.shortest_failure()
-    if shortest is not None:
-        print(f"\n{shortest['text']}\n")
-    for failure in result.failures:
-        if failure is not shortest and not failure.get("steps"):
-            print(f"\n{failure['text']}\n")
-    if result.results:
+    findings = findings_text(report)
+    if findings:
+        print(f"\n{findings}\n")
+    if report["drivers"]:
         print(summary_table(report))
-    for finding in result.findings:
+    for finding in report.get("findings", []):
         print(f"  {finding['verdict']:<14} {finding['check']}")
-    for note in result.subject.notes:
+        if finding["verdict"] != "conforms":
+            print(finding["text"])
+    subject = report.get("subject") or {"baseline_text": "unknown (no child process finished)", "baseline": "auto"}
+    for note in subject.get("notes", []):
         print(f"note: {note}")
-    subject = f"{result.subject.spec} ({result.subject.kind})"
+    if arguments.kind != "awaitable":
+        print(f"baseline: {subject.get('baseline_text')} (--baseline {subject.get('baseline')})")
+    print(f"seed: {report['seed']} (reproduce: coroconf check {arguments.target} --kind {arguments.kind} "
+          f"--seed {report['seed']})")
+    held = f"{arguments.target} ({arguments.kind})"
     if report["verdict"] != "conforms":
-        print(f"verdict: {subject} DEVIATES from the coroutine model (see above)")
+        print(f"verdict: {held} DEVIATES from the coroutine model (see above)")
         return EXIT_DEVIATION
-    print(f"verdict: {subject} conforms to the coroutine model")
+    print(f"verdict: {held} conforms to the coroutine model")
     return EXIT_OK

@@ -70,7 +70,7 @@ def register_run(commands) -> None:
 
 
 def command_run(arguments) -> int:
-    from .report import build_report, summary_table, write_json, write_junit
+    from .report import build_report, findings_text, summary_table, write_json, write_junit
     from .runner import RunOptions, run_driver_by_name
 
     if arguments.examples is not None and arguments.examples < 0:
@@ -124,11 +124,9 @@ def command_run(arguments) -> int:
         from .html_report import write_html
 
         write_html(report, arguments.html)
-    for driver in report["drivers"]:
-        for failure in driver["failures"][:3]:
-            print(f"\n{failure['text']}\n")
-        if driver["error"]:
-            print(f"\nThe {driver['driver']!r} driver could not run: {driver['error']}\n")
+    findings = findings_text(report)
+    if findings:
+        print(f"\n{findings}\n")
     print(summary_table(report))
     uncovered = [d["driver"] for d in report["drivers"] if d["coverage"]["covered"] < d["coverage"]["exercisable"]]
     if interrupted:

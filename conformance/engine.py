@@ -7,21 +7,24 @@ allows for what the call delivers, and lets the Session check the step.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, Phase, settings as Settings, strategies as st
+from hypothesis import HealthCheck, Phase, reject, settings as Settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from .model import RUNNING
-from .session import ConformanceFailure, Session
+from .session import Avoided, ConformanceFailure, Session
 from .steps import Plan, Reentry, Step
 from .values import payload_strategy, reaction_value_strategy
 
 
-def build_machine(session: Session) -> type[RuleBasedStateMachine]:
-    """A state machine class that drives `session` (its driver, oracle and results)."""
+def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleBasedStateMachine]:
+    """A state machine class that drives `session` (its driver, oracle and results). A failing step whose
+    violated transitions are all in `known` (reported already) ends its example as invalid, so that the run
+    goes on looking for other violations."""
     oracle, driver, model = session.oracle, session.driver, session.model
 
     final_state = _final_state(model)
-    reentries = st.lists(_reentry_strategy(model, oracle), max_size=2).map(tuple)
+    reentry = _reentry_strategy(model, oracle)
+    reentries = st.lists(reentry, max_size=2).map(tuple) if reentry is not None else st.just(())
     plan_strategies: dict[str, st.SearchStrategy] = {}
 
     def plans(delivered: str) -> st.SearchStrategy:
@@ -58,9 +61,15 @@ def build_machine(session: Session) -> type[RuleBasedStateMachine]:
                     return
 
         def take(self, step: Step) -> None:
-            record = session.take(step)
+            try:
+                record = session.take(step)
+            except Avoided:
+                reject()
             if record.failures:
-                raise ConformanceFailure(session.explain(record), list(session.history), driver.name)
+                entry = session.failure_entry(record, "hypothesis")
+                if set(entry["transitions"]) <= known:
+                    reject()
+                raise ConformanceFailure(entry)
 
         def teardown(self):
             try:
@@ -106,8 +115,11 @@ def _final_state(model) -> str:
 
 
 def _reentry_strategy(model, oracle):
+    """A re-entrant call the route allows, or None where it allows none."""
     options = [(call, argument) for call, argument in model.interactive_calls()
                if oracle.row(RUNNING, call, argument) is not None]
+    if not options:
+        return None
     return st.sampled_from(options).flatmap(
         lambda pair: payload_strategy(*pair).map(lambda payload: Reentry(pair[0], pair[1], payload)))
 

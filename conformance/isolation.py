@@ -23,7 +23,7 @@ from .model import load_model
 from .observation import CRASH, HANG
 from .oracle import Oracle
 from .results import DriverResults, TransitionResult
-from .steps import Plan, Reentry, Step
+from .steps import Step, avoidance_key
 
 JOURNAL_VARIABLE = "COROCONF_JOURNAL"
 
@@ -36,6 +36,8 @@ class JournalingDriver:
     def __init__(self, driver, path: str):
         self._driver = driver
         self._journal = open(path, "a", buffering=1)
+        self._journal.write(json.dumps({"route": driver.route}) + "\n")  # the rows that predict its steps
+        self._journal.flush()
 
     def __getattr__(self, name):
         return getattr(self._driver, name)
@@ -63,13 +65,17 @@ def journaled(driver):
 
 # -- the parent's side ------------------------------------------------------------------------------
 
-def child_command(arguments, driver: str, report_path: Path) -> list[str]:
+MAX_CRASHES = 8  # children a driver may lose before its check stops; each later child avoids the crashes
+
+
+def child_command(arguments, options, driver: str, report_path: Path, avoid_path: Path) -> list[str]:
+    """`coroconf check` for one driver, in process, with the parent's options (and seed)."""
     command = [sys.executable, "-m", "conformance", "check", arguments.target, "--kind", arguments.kind,
-               "--driver", driver, "--report", str(report_path), "--quiet",
-               "--messages", arguments.messages, "--timeout", str(arguments.timeout)]
-    for flag, value in (("--examples", arguments.examples), ("--seed", arguments.seed)):
-        if value is not None:
-            command += [flag, str(value)]
+               "--driver", driver, "--report", str(report_path), "--quiet", "--in-process",
+               "--messages", arguments.messages, "--timeout", str(arguments.timeout),
+               "--seed", str(options.seed), "--baseline", options.baseline, "--avoid", str(avoid_path)]
+    if arguments.examples is not None:
+        command += ["--examples", str(arguments.examples)]
     if arguments.profile:
         command += ["--profile", "%d.%d" % arguments.profile]
     if arguments.require_introspection:
@@ -78,58 +84,93 @@ def child_command(arguments, driver: str, report_path: Path) -> list[str]:
 
 
 def check_isolated(arguments, options) -> int:
-    """Run each driver in its own child; merge the reports; a dead or stuck child is a crash or hang verdict."""
-    from .report import summary_table
+    """Run each driver in its own child; merge the reports; a dead or stuck child is a crash or hang verdict,
+    and the driver goes on in a new child that avoids the step that killed the last one."""
+    from .check_command import print_verdict
+    from .report import write_json
 
     drivers = list(options.drivers) if arguments.kind != "awaitable" else ["direct"]
-    merged, exit_codes, stall = None, [], max(10.0, arguments.timeout * 3)
+    merged = None
     say = (lambda text: None) if arguments.quiet else (
         lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
     for driver in drivers:
-        with tempfile.TemporaryDirectory(prefix="coroconf-isolate-") as directory:
-            journal, report_path = Path(directory) / "journal.jsonl", Path(directory) / "report.json"
-            journal.touch()
-            environment = dict(os.environ, **{JOURNAL_VARIABLE: str(journal)})
-            environment["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), environment.get("PYTHONPATH")]))
-            say(f"{driver}: checking in a child process")
-            status, output = run_child(child_command(arguments, driver, report_path), environment, journal, stall)
+        say(f"{driver}: checking in a child process")
+        reports = driver_in_children(arguments, options, driver, say)
+        if reports is None:
+            return 2
+        report = merge_attempts(reports)
+        if merged is None:
+            merged = report
+        else:
+            merged["subject"] = merged.get("subject") or report.get("subject")
+            merged["drivers"] += report.get("drivers", [])
+            merged.setdefault("findings", []).extend(report.get("findings", []))
+            if report["verdict"] != "conforms":
+                merged["verdict"] = report["verdict"]
+        if arguments.report:
+            write_json(merged, arguments.report)  # what is known so far survives a later interruption
+    return print_verdict(merged, arguments)
+
+
+def driver_in_children(arguments, options, driver: str, say) -> list[dict] | None:
+    """The reports of the children that checked one driver: the last one complete, the others lost (crash or
+    hang verdicts). None when a child refused the input (it printed why)."""
+    reports, avoid, stall = [], [], max(10.0, arguments.timeout * 3)
+    with tempfile.TemporaryDirectory(prefix="coroconf-isolate-") as directory:
+        journal, report_path = Path(directory) / "journal.jsonl", Path(directory) / "report.json"
+        avoid_path = Path(directory) / "avoid.json"
+        environment = dict(os.environ, **{JOURNAL_VARIABLE: str(journal)})
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), environment.get("PYTHONPATH")]))
+        while True:
+            journal.write_text("")
+            avoid_path.write_text(json.dumps(avoid))
+            command = child_command(arguments, options, driver, report_path, avoid_path)
+            status, output = run_child(command, environment, journal, stall)
             if status in (0, 1) and report_path.exists():
-                report = read_child_report(report_path)
-            elif status == 2:
+                return reports + [read_child_report(report_path)]
+            if status == 2:
                 print(output.strip().splitlines()[-1] if output.strip() else "the child refused the input",
                       file=sys.stderr)
-                return 2
-            else:
-                report = lost_child_report(arguments, options, driver, journal, status, output)
-            exit_codes.append(1 if report["verdict"] != "conforms" else 0)
-            if merged is None:
-                merged = report
-            else:
-                merged["drivers"] += report.get("drivers", [])
-                merged.setdefault("findings", []).extend(report.get("findings", []))
-                if report["verdict"] != "conforms":
-                    merged["verdict"] = report["verdict"]
-    if arguments.report:
-        from .report import write_json
+                return None
+            lost = lost_child_report(arguments, options, driver, journal, status, output)
+            reports.append(lost)
+            # Avoid the call and the re-entrant calls that were being made, whatever the body did after them.
+            transitions = avoidance_key(lost["drivers"][0]["failures"][0]["transitions"])
+            if len(reports) > MAX_CRASHES or not transitions or transitions in avoid:
+                lost["drivers"][0]["error"] = (f"stopped after {len(reports)} lost child processes; "
+                                               f"the transitions not exercised by then are unchecked")
+                return reports
+            avoid.append(transitions)
+            say(f"{driver}: the child was lost ({lost['drivers'][0]['transitions'][0]['verdict']}); "
+                f"going on in a new child that avoids that step")
 
-        write_json(merged, arguments.report)
-    for entry in merged["drivers"]:
-        for failure in entry.get("failures", [])[:1]:
-            print(f"\n{failure['text']}\n")
-        if entry.get("error"):
-            print(f"\nThe {entry['driver']!r} driver could not run: {entry['error']}\n")
-    if merged["drivers"]:
-        print(summary_table(merged))
-    for finding in merged.get("findings", []):
-        print(f"  {finding['verdict']:<14} {finding['check']}")
-        if finding["verdict"] != "conforms":
-            print(finding["text"])
-    subject = f"{arguments.target} ({arguments.kind}, isolated)"
-    if merged["verdict"] != "conforms":
-        print(f"verdict: {subject} DEVIATES from the coroutine model (see above)")
-        return 1
-    print(f"verdict: {subject} conforms to the coroutine model")
-    return 0
+
+def merge_attempts(reports: list[dict]) -> dict:
+    """One report for one driver checked by several children: transitions counted over all of them, each
+    with its worst verdict; every failure kept; coverage over what any child exercised."""
+    from .observation import SEVERITY
+
+    merged = json.loads(json.dumps(reports[-1]))
+    if len(reports) == 1 or not merged["drivers"]:
+        return merged
+    entry = merged["drivers"][0]
+    cases = {case["id"]: case for case in entry["transitions"]}
+    for report in reports[:-1]:
+        lost = report["drivers"][0]
+        entry["failures"] = lost["failures"] + entry["failures"]
+        entry["examples"] += lost["examples"]
+        entry["steps"] += lost["steps"]
+        entry["error"] = entry["error"] or lost["error"]
+        for case in lost["transitions"]:
+            mine = cases.setdefault(case["id"], dict(case, count=0, verdict="unexercised"))
+            mine["count"] += case["count"]
+            if mine["verdict"] == "unexercised" or SEVERITY.index(case["verdict"]) > SEVERITY.index(mine["verdict"]):
+                mine.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"])
+    entry["transitions"] = list(cases.values())
+    entry["coverage"] = {"covered": sum(1 for case in cases.values() if case["count"]),
+                         "exercisable": len(cases)}
+    entry["verdict"] = merged["verdict"] = "deviates"
+    return merged
 
 
 def run_child(command, environment, journal: Path, stall: float):
@@ -159,11 +200,12 @@ def read_child_report(path: Path) -> dict:
     return data
 
 
-def last_sequence(journal: Path) -> tuple[list[Step], bool]:
-    """The steps of the last subject the child began, parsed from plain JSON lines, and whether the suite
-    was already releasing that subject (closing it after the sequence) when the child was lost."""
+def last_sequence(journal: Path) -> tuple[list[Step], bool, str | None]:
+    """The steps of the last subject the child began, parsed from plain JSON lines, whether the suite
+    was already releasing that subject (closing it after the sequence) when the child was lost, and the
+    model route the child's driver predicted with."""
     steps: list[Step] = []
-    releasing = False
+    releasing, route = False, None
     for line in journal.read_text().splitlines():
         try:
             entry = json.loads(line)
@@ -171,23 +213,15 @@ def last_sequence(journal: Path) -> tuple[list[Step], bool]:
             continue  # a line cut short by the crash
         if not isinstance(entry, dict):
             continue
-        if entry.get("begin"):
+        if isinstance(entry.get("route"), str):
+            route = entry["route"]
+        elif entry.get("begin"):
             steps, releasing = [], False
         elif entry.get("end"):
             releasing = True
         elif isinstance(entry.get("step"), dict):
-            steps.append(step_from_json(entry["step"]))
-    return steps, releasing
-
-
-def step_from_json(data: dict) -> Step:
-    plan = data.get("plan")
-    if isinstance(plan, dict):
-        reentries = tuple(Reentry(str(r[0]), str(r[1]), r[2]) for r in plan.get("reenter", ()))
-        plan = Plan(str(plan.get("reaction")), plan.get("value"), reentries)
-    else:
-        plan = None
-    return Step(str(data.get("call")), str(data.get("argument")), data.get("payload"), plan)
+            steps.append(Step.from_json(entry["step"]))
+    return steps, releasing, route
 
 
 def lost_child_report(arguments, options, driver_name, journal, status, output) -> dict:
@@ -200,10 +234,10 @@ def lost_child_report(arguments, options, driver_name, journal, status, output) 
     driver_class = DRIVERS[driver_name]
     verdict = HANG if status is None else CRASH
     what = "stopped making progress" if status is None else f"died ({describe_status(status)})"
-    results = DriverResults(driver_name, driver_class.route, model.name, "%d.%d" % options.version,
-                            driver_class.description)
-    steps, releasing = last_sequence(journal)
-    oracle, state, lines, transitions = Oracle(model, options.version, driver_class.route), model.initial, [], []
+    steps, releasing, route = last_sequence(journal)
+    route = route if route and all(part in model.routes for part in route.split("+")) else driver_class.route
+    results = DriverResults(driver_name, route, model.name, "%d.%d" % options.version, driver_class.description)
+    oracle, state, lines, transitions = Oracle(model, options.version, route), model.initial, [], []
     for number, step in enumerate(steps, 1):
         try:
             prediction = oracle.predict(state, step)

@@ -16,8 +16,10 @@ class Oracle:
     """Predictions for one model, Python version and route."""
 
     def __init__(self, model: Model, version: tuple[int, int] | str, route: str = "direct",
-                 subject_name: str = "scripted_body"):
+                 subject_name: str = "scripted_body", inside: bool = True):
+        """`inside`: whether the body looks at its own coroutine when it resumes (the driver says)."""
         self.model = model
+        self.inside = inside
         self.version = version_tuple(version) if isinstance(version, str) else tuple(version)
         self.route = route
         self.subject_name = subject_name
@@ -44,7 +46,7 @@ class Oracle:
                 warnings.append(self._warning(row.warns.category, row.warns.message))
         else:
             events.append(self._arrival(row, step))
-            if "state" in self.model.calls[step.call].observes:
+            if self.inside and "state" in self.model.calls[step.call].observes:
                 # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
                 events.append(["inside", RUNNING, self.attributes(RUNNING)])
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")

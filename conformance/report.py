@@ -13,7 +13,8 @@ from xml.sax.saxutils import escape, quoteattr
 from . import __version__
 from .model import Model, model_digest
 from .observation import CONFORMS, DEVIATES, MESSAGE_ONLY, NOT_OBSERVABLE
-from .results import DriverResults, TransitionResult
+from .results import DriverResults, TransitionResult, sequence_length
+from .steps import Step
 
 REPORT_FORMAT = "coroutine-conformance-report/1"
 
@@ -41,6 +42,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             "driver": result.driver, "route": result.route, "model": result.model,
             "description": result.description, "profile": result.version, "examples": result.examples,
             "steps": result.steps, "seconds": round(result.seconds, 3), "error": result.error,
+            "not_applicable": result.not_applicable,
             "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable)},
             "transitions": transitions, "unexercisable": result.unexercisable, "failures": result.failures,
             "verdict": driver_verdict(result, options.strict_messages),
@@ -52,11 +54,16 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
         "seed": options.seed, "examples": options.examples,
         "models": {name: {"path": str(model.path), "digest": model_digest(model)} for name, model in models.items()},
         "drivers": drivers,
-        "verdict": DEVIATES if any(d["verdict"] != CONFORMS for d in drivers) else CONFORMS,
+        "verdict": DEVIATES if any(d["verdict"] not in (CONFORMS, NOT_APPLICABLE) for d in drivers) else CONFORMS,
     }
 
 
+NOT_APPLICABLE = "not applicable"
+
+
 def driver_verdict(result: DriverResults, strict_messages: bool) -> str:
+    if result.not_applicable:
+        return NOT_APPLICABLE
     if result.error:
         return "error"
     verdicts = {r.verdict for r in result.transitions.values()}
@@ -116,6 +123,31 @@ def write_junit(report: dict, path: str | os.PathLike) -> None:
         lines.append("  </testsuite>")
     lines.append("</testsuites>")
     Path(path).write_text("\n".join(lines) + "\n")
+
+
+FULL_FAILURES = 3  # failures printed in full; every other violated transition gets one line
+
+
+def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
+    """What a run found, for the terminal: the shortest failures in full, then every violated transition of
+    every driver with the length and calls of its shortest sequence, then drivers that could not run."""
+    failures = [(sequence_length(f["steps"]), driver["driver"], f) for driver in report["drivers"]
+                for f in driver.get("failures", [])]
+    failures.sort(key=lambda item: item[0])
+    parts = [failure["text"] for _, _, failure in failures[:full]]
+    if failures:
+        lines = ["Violated transitions, each with its shortest call sequence:"]
+        for length, driver, failure in failures:
+            calls = "; ".join(Step.from_json(step).brief() for step in failure["steps"])
+            lines.append(f"  {driver:<10} {', '.join(failure['transitions'])}  ({length} call"
+                         f"{'s' if length != 1 else ''}): {calls}")
+        parts.append("\n".join(lines))
+    for driver in report["drivers"]:
+        if driver.get("not_applicable"):
+            parts.append(f"The {driver['driver']!r} driver is not applicable: {driver['not_applicable']}")
+        elif driver.get("error"):
+            parts.append(f"The {driver['driver']!r} driver could not run: {driver['error']}")
+    return "\n\n".join(parts)
 
 
 def summary_table(report: dict) -> str:

@@ -31,8 +31,26 @@ class DriverResults:
     steps: int = 0
     seconds: float = 0.0
     error: str | None = None  # the driver could not run at all (unavailable, crashed)
+    not_applicable: str | None = None  # why this way of holding the object does not apply to it (not a failure)
     started: float = field(default_factory=time.perf_counter)
     first_failure_seconds: float | None = None  # how long until the first failing step was seen
+
+    def add_failure(self, failure: dict) -> bool:
+        """Keep `failure` ({text, transitions, steps, source}) if it is the shortest call sequence seen so far
+        for one of the transitions it violates; drop the failures it makes redundant. True if kept."""
+        length = sequence_length(failure["steps"])
+        best = {t: sequence_length(f["steps"]) for f in self.failures for t in f["transitions"]}
+        if all(best.get(t, length + 1) <= length for t in failure["transitions"]):
+            return False
+        self.failures.append(failure)
+        self.failures[:] = [f for f in self.failures if f is failure or any(
+            t not in failure["transitions"] or sequence_length(f["steps"]) <= length for t in f["transitions"])]
+        return True
+
+    @property
+    def violated(self) -> set[str]:
+        """The transitions some recorded failure violates."""
+        return {t for failure in self.failures for t in failure["transitions"]}
 
     def record(self, record) -> None:
         """Count every transition a step exercised and keep the worst verdict each one got."""
@@ -69,3 +87,8 @@ class DriverResults:
         for result in self.transitions.values():
             counts[result.verdict] = counts.get(result.verdict, 0) + 1
         return counts
+
+
+def sequence_length(steps: list[dict]) -> int:
+    """How many calls a failing sequence makes, not counting the final garbage collection."""
+    return len([step for step in steps if step["call"] != "collect"]) or len(steps)

@@ -7,13 +7,14 @@ import time
 from dataclasses import dataclass, field
 
 from hypothesis import seed as hypothesis_seed
+from hypothesis.errors import Unsatisfiable
 from hypothesis.stateful import get_state_machine_test
 
 from .drivers import DRIVERS, DriverUnavailable
 from .engine import build_machine, machine_settings
 from .model import Model, load_model
 from .results import DriverResults
-from .session import ConformanceFailure, Session
+from .session import Avoided, ConformanceFailure, Session
 from .tour import plan_tour, unexercisable
 
 
@@ -31,79 +32,104 @@ class RunOptions:
     model_path: str | None = None  # overrides the driver's own model (coroutine, generator)
     require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
     checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
+    avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+
+
+MAX_ROUNDS = 8  # Hypothesis runs per driver, each looking for a violated transition not yet reported
 
 
 def run_driver(model: Model, driver, options: RunOptions, progress=None) -> DriverResults:
-    """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded."""
+    """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded, once per violated
+    transition, with the shortest call sequence found for it."""
     version_text = "%d.%d" % options.version
     results = DriverResults(driver.name, driver.route, model.name, version_text, driver.description)
     session = Session(model, driver, options.version, results, options.strict_messages,
-                      getattr(options, "require_observable", False))
+                      options.require_observable, options.avoid)
     started = time.perf_counter()
+    say = progress or (lambda text: None)
+    checkpoint = Checkpoint(options, results, started)
     sequences, exercisable = plan_tour(session.oracle, driver)
     results.exercisable = exercisable
     results.unexercisable = unexercisable(session.oracle, driver, exercisable)
-    say = progress or (lambda text: None)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
-    tour_failures = 0
-    last_saved = [time.perf_counter()]
-
-    def save_progress():
-        if options.checkpoint is not None and time.perf_counter() - last_saved[0] >= CHECKPOINT_SECONDS:
-            last_saved[0] = time.perf_counter()
-            results.seconds = last_saved[0] - started
-            options.checkpoint(results)
-
+    deviating = 0
     for sequence in sequences:
-        save_progress()
-        session.begin()
-        try:
-            for step in sequence + ["final"]:
-                for actual in (session.final_steps() if step == "final" else [step]):
-                    record = session.take(actual)
-                    if record.failures:
-                        tour_failures += 1
-                        if tour_failures <= 20:
-                            results.failures.append({"source": "tour", "text": session.explain(record),
-                                                     "transitions": list(dict.fromkeys(
-                                                         record.blame(d) for d in record.failures)),
-                                                     "steps": [r.step.to_json() for r in session.history]})
-                        raise StopIteration
-        except StopIteration:
-            pass
-        finally:
-            session.end()
+        checkpoint.save()
+        deviating += tour_sequence(session, sequence)
     say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
-        f"{tour_failures} deviating sequences; running Hypothesis")
-    last_said = [time.perf_counter()]
-
-    def tick():
-        save_progress()
-        if time.perf_counter() - last_said[0] >= PROGRESS_SECONDS:
-            last_said[0] = time.perf_counter()
-            say(f"{driver.name}: {results.examples} examples, {results.steps} steps so far, "
-                f"{len(results.failures)} failures")
-
-    session.on_begin = tick
-    try:
-        if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
-            machine = build_machine(session)
-            test = get_state_machine_test(machine, settings=machine_settings(options.examples))
-            if options.seed is not None:
-                test = hypothesis_seed(options.seed)(test)
-            test()
-    except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
-        found = [e for e in getattr(error, "exceptions", [error]) if isinstance(e, ConformanceFailure)]
-        for failure in found:
-            last = failure.history[-1]
-            results.failures.append({"source": "hypothesis", "text": failure.text,
-                                     "transitions": list(dict.fromkeys(last.blame(d) for d in last.failures)),
-                                     "steps": [r.step.to_json() for r in failure.history]})
-        if not found:
-            results.error = f"{type(error).__name__}: {error}"
+        f"{deviating} deviating sequences; running Hypothesis")
+    if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
+        hypothesis_rounds(session, options, checkpoint, say)
     results.seconds = time.perf_counter() - started
     say(f"{driver.name}: {results.examples} examples, {results.steps} steps, {results.seconds:.1f} s")
     return results
+
+
+class Checkpoint:
+    """Hands a driver's results so far to RunOptions.checkpoint, at most once a second."""
+
+    def __init__(self, options: RunOptions, results: DriverResults, started: float):
+        self.options, self.results, self.started = options, results, started
+        self.last = time.perf_counter()
+
+    def save(self) -> None:
+        if self.options.checkpoint is not None and time.perf_counter() - self.last >= CHECKPOINT_SECONDS:
+            self.last = time.perf_counter()
+            self.results.seconds = self.last - self.started
+            self.options.checkpoint(self.results)
+
+
+def tour_sequence(session: Session, sequence) -> int:
+    """Take one tour sequence (then the final calls) on a fresh subject, up to its first failing step;
+    1 if a step failed (the failure is recorded), else 0."""
+    session.begin()
+    try:
+        for step in sequence + ["final"]:
+            for actual in (session.final_steps() if step == "final" else [step]):
+                record = session.take(actual)
+                if record.failures:
+                    session.results.add_failure(session.failure_entry(record, "tour"))
+                    return 1
+        return 0
+    except Avoided:
+        return 0
+    finally:
+        session.end()
+
+
+def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpoint, say) -> None:
+    """Let Hypothesis look for violated transitions not reported yet, one per round: each round shrinks its
+    failure to a shortest sequence, and the next round passes over failures of transitions already known."""
+    results = session.results
+    last_said = [time.perf_counter()]
+
+    def tick():
+        checkpoint.save()
+        if time.perf_counter() - last_said[0] >= PROGRESS_SECONDS:
+            last_said[0] = time.perf_counter()
+            say(f"{session.driver.name}: {results.examples} examples, {results.steps} steps so far, "
+                f"{len(results.violated)} violated transitions")
+
+    session.on_begin = tick
+    for _ in range(MAX_ROUNDS):
+        known = set(results.violated)
+        test = get_state_machine_test(build_machine(session, known), settings=machine_settings(options.examples))
+        if options.seed is not None:
+            test = hypothesis_seed(options.seed)(test)
+        try:
+            test()
+            return
+        except Unsatisfiable:  # every example ran into a transition already reported
+            return
+        except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
+            found = [e for e in getattr(error, "exceptions", [error]) if isinstance(e, ConformanceFailure)]
+            if not found:
+                results.error = f"{type(error).__name__}: {error}"
+                return
+            for failure in found:
+                results.add_failure(failure.entry)
+            if results.violated <= known:
+                return
 
 
 def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model], progress=None) -> DriverResults:

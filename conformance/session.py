@@ -12,7 +12,7 @@ from .model import Model
 from .observation import Difference, Observation, SubjectFailure, compare, failing, format_value
 from .oracle import Oracle
 from .results import DriverResults
-from .steps import Plan, Prediction, Step
+from .steps import Plan, Prediction, Step, avoidance_key
 
 
 @dataclass
@@ -43,22 +43,28 @@ class StepRecord:
         return transitions[-1]
 
 
-class ConformanceFailure(AssertionError):
-    """Raised inside a Hypothesis run when the subject does not do what the model says."""
+class Avoided(Exception):
+    """A step whose transitions crashed an earlier child process (see isolation.py): not made again."""
 
-    def __init__(self, text: str, history: list[StepRecord], driver: str):
-        super().__init__(text)
-        self.text = text
-        self.history = history
-        self.driver = driver
+
+class ConformanceFailure(AssertionError):
+    """Raised inside a Hypothesis run when the subject does not do what the model says; `entry` is the
+    failure as results keep it ({source, text, transitions, steps})."""
+
+    def __init__(self, entry: dict):
+        super().__init__(entry["text"])
+        self.entry = entry
 
 
 class Session:
     def __init__(self, model: Model, driver, version: tuple[int, int], results: DriverResults,
-                 strict_messages: bool = True, require_observable: bool = False):
+                 strict_messages: bool = True, require_observable: bool = False, avoid=()):
+        """`avoid`: the avoidance keys (isolation.avoidance_key) of steps that must not be made: they crashed
+        the interpreter in an earlier child process, whose crash verdict is recorded already."""
         self.model = model
+        self.avoid = {tuple(transitions) for transitions in avoid}
         self.driver = driver
-        self.oracle = Oracle(model, version, driver.route, driver.subject_name)
+        self.oracle = Oracle(model, version, driver.route, driver.subject_name, driver.observes_inside)
         self.results = results
         self.strict_messages = strict_messages
         self.require_observable = require_observable
@@ -77,6 +83,8 @@ class Session:
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
         prediction = self.oracle.predict(self.state, step)
+        if tuple(avoidance_key(prediction.transitions)) in self.avoid:
+            raise Avoided(step.describe())
         try:
             observation = self.driver.perform(step)
         except SubjectFailure as failure:
@@ -104,6 +112,12 @@ class Session:
 
     def end(self) -> None:
         self.driver.end()
+
+    def failure_entry(self, record: StepRecord, source: str) -> dict:
+        """A failing step as results keep it: the explanation, the violated transitions, the call sequence."""
+        return {"source": source, "text": self.explain(record),
+                "transitions": list(dict.fromkeys(record.blame(d) for d in record.failures)),
+                "steps": [done.step.to_json() for done in self.history]}
 
     # -- words for people ------------------------------------------------------------------------
     def explain(self, record: StepRecord) -> str:

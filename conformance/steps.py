@@ -66,6 +66,21 @@ class Step:
         return {"call": self.call, "argument": self.argument, "payload": _listify(self.payload),
                 "plan": self.plan.to_script() if self.plan else None}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Step":
+        """The step `to_json` wrote (read from a report or a journal: plain JSON, never evaluated)."""
+        plan = data.get("plan")
+        if isinstance(plan, dict):
+            reentries = tuple(Reentry(str(r[0]), str(r[1]), r[2]) for r in plan.get("reenter", ()))
+            plan = Plan(str(plan.get("reaction")), plan.get("value"), reentries)
+        else:
+            plan = None
+        return cls(str(data.get("call")), str(data.get("argument")), data.get("payload"), plan)
+
+    def brief(self) -> str:
+        """The call and, where it resumes the body, what the body does, on one line."""
+        return self.describe() + (f" [body {self.plan.describe()}]" if self.plan is not None else "")
+
 
 @dataclass
 class Prediction:
@@ -74,6 +89,12 @@ class Prediction:
     observation: "Observation"  # noqa: F821 - see observation.py
     next_state: str
     transitions: list[str] = field(default_factory=list)
+
+
+def avoidance_key(transitions: list[str]) -> list[str]:
+    """What a later child must not do again: a step's leading rows (its call's row and its re-entrant calls'
+    rows), whatever the body did after them; a call answered at once is its one row."""
+    return list(transitions[:-1] if len(transitions) > 1 else transitions)
 
 
 def describe_call(call: str, argument: str, payload) -> str:

@@ -11,6 +11,7 @@ native coroutine (an `async def` decorator's), else the scripted body inside the
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import os
@@ -102,6 +103,9 @@ def call_with_timeout(function, arguments: tuple, timeout: float, what: str):
     outcome: dict = {}
 
     def target():
+        # A thread of its own has no event loop; asyncio code that asks for the current one (asyncio.Future())
+        # gets a fresh loop that is set but not running, as in a synchronous main thread.
+        asyncio.set_event_loop(asyncio.new_event_loop())
         try:
             outcome["value"] = function(*arguments)
         except BaseException as error:  # noqa: BLE001 - reported as the user's error below
@@ -131,9 +135,10 @@ def check_coroutine_like(found, what: str) -> None:
         raise SubjectError(f"{what} returned None; expected a coroutine-like object (did it forget `return`?)")
     missing = [name for name in PROTOCOL_METHODS if not callable(getattr(found, name, None))]
     if missing:
+        hint = ("it is a function: for NAME(async_function) -> function, use --kind decorator" if callable(found)
+                else "for an object that only has __await__, use --kind awaitable")
         raise SubjectError(f"{what} returned {describe(found)}, which has no {', '.join(m + '()' for m in missing)}; "
-                           f"expected a coroutine-like object with send(), throw() and close() "
-                           f"(for an object that only has __await__, use --kind awaitable)")
+                           f"expected a coroutine-like object with send(), throw() and close() ({hint})")
 
 
 def quietly_close(*objects) -> None:
@@ -214,6 +219,24 @@ def check_await_iterator(found, spec: str, timeout: float):
         raise NotConforming(f"{spec}().__await__() returned {describe(iterator)}, which has no __next__; "
                             f"expected an iterator (a generator, or an object with __next__)")
     return iterator
+
+
+def needs_event_loop(subject: Subject) -> str | None:
+    """Why the object cannot be driven outside an event loop (its first send(None) there fails for want of a
+    running loop, as asyncio-only code does), or None when it can."""
+    made = subject.factory(body.Script([{"reaction": "return", "value": None}]))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            made.send(None)
+    except RuntimeError as error:
+        if "event loop" in str(error):
+            return f"it needs a running event loop (its first send(None) outside one raised RuntimeError: {error})"
+    except BaseException:  # noqa: BLE001 - any other answer is the drivers' to judge
+        pass
+    finally:
+        quietly_close(made)
+    return None
 
 
 def make_subject(kind: str, spec: str, timeout: float = 10.0) -> Subject:

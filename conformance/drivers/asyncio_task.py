@@ -3,22 +3,32 @@
 A loop can produce only two calls: a step of the task (send(None)) and a cancellation (throw of a
 CancelledError, a BaseException that is not an Exception). The body may only pass None out at an await,
 which asyncio reads as "run me again soon". What a step returned or raised is read back from the task.
+
+Loop passes are not part of the protocol: a wrapper may await other asyncio machinery (a lock, a timeout)
+before the scripted body runs, so a step runs the loop until the body has reached its next await point or
+the task is done.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from .. import body
+from ..observation import HANG, SubjectFailure
 from .base import InProcessDriver
 
 body.EXCEPTIONS.setdefault("CancelledError", asyncio.CancelledError)
 CANCEL_MESSAGE = "cancelled by coroutine-conformance"
+STEP_SECONDS = 5.0  # how long a step may run the loop before the body reaches its await point
 
 
 class AsyncioDriver(InProcessDriver):
     name = "asyncio"
     route = "asyncio-task"
+    # Task level: results, exceptions, cancellation and the state between steps. What the body sees of the
+    # object its caller holds is not asked: a wrapper may run the body in another task (asyncio.wait_for).
+    observes_inside = False
     description = "an asyncio event loop runs the coroutine as a Task: steps, cancellation, result retrieval"
     calls = frozenset({("send", "none"), ("throw", "base-exception")})
 
@@ -44,8 +54,7 @@ class AsyncioDriver(InProcessDriver):
         if self.task.done():
             # A finished task is not stepped again; the coroutine itself is what refuses reuse.
             return body.perform(self.subject, step.call, step.argument, step.payload)
-        self.loop.call_soon(self.loop.stop)
-        self.loop.run_forever()
+        self.run_until_paused()
         if not self.task.done():
             return ["returned", None]
         try:
@@ -53,6 +62,18 @@ class AsyncioDriver(InProcessDriver):
         except BaseException as error:  # noqa: BLE001 - the task's outcome, whatever it is
             return ["raised", body.describe_exception(error)]
         return ["raised", body.describe_exception(StopIteration(result))]
+
+    def run_until_paused(self) -> None:
+        """Run loop passes until the scripted body reaches an await point again or the task ends."""
+        pauses, deadline = self.script.pauses, time.monotonic() + STEP_SECONDS
+        while True:
+            self.loop.call_soon(self.loop.stop)
+            self.loop.run_forever()
+            if self.task.done() or self.script.pauses != pauses:
+                return
+            if time.monotonic() > deadline:
+                raise SubjectFailure(HANG, f"the task neither finished nor reached the body's await point "
+                                           f"within {STEP_SECONDS:g} s of loop passes")
 
     def end(self) -> None:
         loop = getattr(self, "loop", None)

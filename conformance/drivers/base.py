@@ -30,6 +30,7 @@ class Driver:
     description = ""
     calls: frozenset | None = None
     subject_name = "scripted_body"
+    observes_inside = True  # the body reports its own coroutine's state when it resumes
 
     def begin(self) -> None:
         """Make a fresh subject in its initial state."""
@@ -86,7 +87,7 @@ class InProcessDriver(Driver):
         self.script = body.Script()
         self.subject = self.make_subject(self.script)
         self.script.target = self.subject
-        self.script.observer = self.observe_inside
+        self.script.observer = self.observe_inside if self.observes_inside else None
 
     def end(self) -> None:
         with warnings.catch_warnings():
