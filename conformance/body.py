@@ -131,6 +131,7 @@ class Script:
         self.target = None  # set by the driver once the subject exists
         self.observer = None  # optional: returns (state, attributes) of the subject, seen from inside
         self.pauses = 0  # how many times the body has reached an await point (an event loop waits for it)
+        self.before_reentry = None  # optional: told (call, argument) before each re-entrant call is made
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -144,6 +145,8 @@ class Script:
             self.events.append(["inside", state, attributes])
         plan = self.plans.pop(0) if self.plans else {"reaction": default_reaction, "value": None}
         for call, argument, payload in plan.get("reenter", ()):
+            if self.before_reentry is not None:
+                self.before_reentry(call, argument)
             self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])
         return plan
 

@@ -82,11 +82,13 @@ def command_check(arguments) -> int:
 
     try:
         options = options_from(arguments)
+        subject = make_subject(arguments.kind, arguments.target, options.timeout)  # bad input: one line, here
         if not arguments.in_process:
             from .isolation import check_isolated
 
+            if options.baseline == "auto":
+                options.baseline = subject.baseline
             return check_isolated(arguments, options)
-        subject = make_subject(arguments.kind, arguments.target, options.timeout)
     except SubjectError as error:
         raise UsageError(str(error)) from None
     except NotConforming as error:

@@ -46,6 +46,12 @@ class JournalingDriver:
         self._journal.write('{"begin": true}\n')
         self._journal.flush()
         self._driver.begin()
+        if getattr(self._driver, "script", None) is not None:
+            self._driver.script.before_reentry = self.reentry
+
+    def reentry(self, call: str, argument: str) -> None:
+        self._journal.write(json.dumps({"reentry": [call, argument]}) + "\n")
+        self._journal.flush()
 
     def end(self) -> None:
         self._journal.write('{"end": true}\n')
@@ -135,7 +141,8 @@ def driver_in_children(arguments, options, driver: str, say) -> list[dict] | Non
             lost = lost_child_report(arguments, options, driver, journal, status, output)
             reports.append(lost)
             # Avoid the call and the re-entrant calls that were being made, whatever the body did after them.
-            transitions = avoidance_key(lost["drivers"][0]["failures"][0]["transitions"])
+            failure = lost["drivers"][0]["failures"][0]
+            transitions = failure["transitions"] if failure.get("reentry") else avoidance_key(failure["transitions"])
             if len(reports) > MAX_CRASHES or not transitions or transitions in avoid:
                 lost["drivers"][0]["error"] = (f"stopped after {len(reports)} lost child processes; "
                                                f"the transitions not exercised by then are unchecked")
@@ -200,12 +207,13 @@ def read_child_report(path: Path) -> dict:
     return data
 
 
-def last_sequence(journal: Path) -> tuple[list[Step], bool, str | None]:
+def last_sequence(journal: Path) -> tuple[list[Step], bool, str | None, int]:
     """The steps of the last subject the child began, parsed from plain JSON lines, whether the suite
-    was already releasing that subject (closing it after the sequence) when the child was lost, and the
-    model route the child's driver predicted with."""
+    was already releasing that subject (closing it after the sequence) when the child was lost, the
+    model route the child's driver predicted with, and how many re-entrant calls the last step's body had
+    begun (the last of them was under way)."""
     steps: list[Step] = []
-    releasing, route = False, None
+    releasing, route, reentries = False, None, 0
     for line in journal.read_text().splitlines():
         try:
             entry = json.loads(line)
@@ -221,7 +229,10 @@ def last_sequence(journal: Path) -> tuple[list[Step], bool, str | None]:
             releasing = True
         elif isinstance(entry.get("step"), dict):
             steps.append(Step.from_json(entry["step"]))
-    return steps, releasing, route
+            reentries = 0
+        elif entry.get("reentry"):
+            reentries += 1
+    return steps, releasing, route, reentries
 
 
 def lost_child_report(arguments, options, driver_name, journal, status, output) -> dict:
@@ -234,7 +245,7 @@ def lost_child_report(arguments, options, driver_name, journal, status, output) 
     driver_class = DRIVERS[driver_name]
     verdict = HANG if status is None else CRASH
     what = "stopped making progress" if status is None else f"died ({describe_status(status)})"
-    steps, releasing, route = last_sequence(journal)
+    steps, releasing, route, reentries = last_sequence(journal)
     route = route if route and all(part in model.routes for part in route.split("+")) else driver_class.route
     results = DriverResults(driver_name, route, model.name, "%d.%d" % options.version, driver_class.description)
     oracle, state, lines, transitions = Oracle(model, options.version, route), model.initial, [], []
@@ -248,6 +259,9 @@ def lost_child_report(arguments, options, driver_name, journal, status, output) 
         if step.plan is not None:
             lines.append(f"       body: {step.plan.describe()}")
         transitions, state = prediction.transitions, prediction.next_state
+    if reentries and not releasing and 0 < reentries < len(transitions):
+        lines.append(f"       (lost during the body's re-entrant call number {reentries})")
+        transitions = [transitions[reentries]]  # the re-entrant call under way: rows follow the call's row
     for transition_id in transitions:
         results.transitions[transition_id] = TransitionResult(1, verdict, f"the child process {what}", None)
     tail = "\n".join(output.strip().splitlines()[-6:])
@@ -256,6 +270,6 @@ def lost_child_report(arguments, options, driver_name, journal, status, output) 
             + ("\n  then the suite released the subject (close(), dropping it)  <-- here" if releasing else "")
             + (f"\nLast output of the child:\n{tail}" if tail else ""))
     results.failures.append({"source": "isolation", "text": text, "transitions": transitions,
-                             "steps": [s.to_json() for s in steps]})
+                             "steps": [s.to_json() for s in steps], "reentry": bool(reentries and not releasing)})
     results.exercisable = list(transitions)
     return build_report([results], {"coroutine": model}, options)

@@ -224,10 +224,11 @@ def check_await_iterator(found, spec: str, timeout: float):
 def needs_event_loop(subject: Subject) -> str | None:
     """Why the object cannot be driven outside an event loop (its first send(None) there fails for want of a
     running loop, as asyncio-only code does), or None when it can."""
-    made = subject.factory(body.Script([{"reaction": "return", "value": None}]))
+    made = None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            made = subject.factory(body.Script([{"reaction": "await", "value": None}]))
             made.send(None)
     except RuntimeError as error:
         if "event loop" in str(error):
@@ -235,7 +236,8 @@ def needs_event_loop(subject: Subject) -> str | None:
     except BaseException:  # noqa: BLE001 - any other answer is the drivers' to judge
         pass
     finally:
-        quietly_close(made)
+        if made is not None:
+            quietly_close(made)
     return None
 
 

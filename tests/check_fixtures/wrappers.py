@@ -29,6 +29,16 @@ class CrashOnThrow(Bare):
         ctypes.string_at(0)
 
 
+class CrashOnNonException(Bare):
+    """Reads address 0 when thrown something that is not an exception (throw(42)); otherwise transparent."""
+
+    def throw(self, *args):
+        if not isinstance(args[0], BaseException) and not (isinstance(args[0], type)
+                                                           and issubclass(args[0], BaseException)):
+            ctypes.string_at(0)
+        return self._coro.throw(*args)
+
+
 class HangsOnValue(Bare):
     """Spins forever when sent a value that is not None (a retry loop that never gives up)."""
 
