@@ -155,10 +155,13 @@ def _compare_outcome(expected, observed, aspect, strict_messages) -> list[Differ
     if "value" in want and not _same_value(want["value"], got.get("value")):
         differences.append(Difference(f"{aspect}.value", want["value"], got.get("value"), DEVIATES))
     for link in ("cause", "context"):
-        if want.get(link) is not None and link not in got:  # no exception chaining there (MicroPython)
-            differences.append(Difference(f"{aspect}.{link}", want[link], None, NOT_OBSERVABLE))
-        elif want.get(link) is not None and want[link] != got.get(link):
-            differences.append(Difference(f"{aspect}.{link}", want[link], got.get(link), DEVIATES))
+        if link not in want:
+            continue
+        if link not in got:  # no exception chaining there (MicroPython)
+            if want[link] is not None:
+                differences.append(Difference(f"{aspect}.{link}", want[link], None, NOT_OBSERVABLE))
+        elif want[link] != got[link]:
+            differences.append(Difference(f"{aspect}.{link}", want[link], got[link], DEVIATES))
     if want.get("message") is not None and want["message"] != got.get("message"):
         differences.append(Difference(f"{aspect}.message", want["message"], got.get("message"), MESSAGE_ONLY))
     return differences

@@ -55,7 +55,8 @@ class Oracle:
                 inner_row = self.row(RUNNING, reentry.call, reentry.argument)
                 transitions.append(inner_row.id)
                 warnings += self._call_warnings(reentry.call, reentry.argument)
-                events.append(["reentry", reentry.call, reentry.argument, self._outcome(inner_row, inner, None)])
+                events.append(["reentry", reentry.call, reentry.argument,
+                               self._outcome(inner_row, inner, None, handling=self._handling(row, step))])
             reaction = self.model.reaction_row(self.version, row.enters, plan.reaction, self.route)
             if reaction is None:
                 raise LookupError(f"the model has no reaction row for body {plan.reaction!r} after "
@@ -112,7 +113,15 @@ class Oracle:
             return body.describe_value(step.payload)
         raise LookupError(f"unknown value word {word!r}")
 
-    def _outcome(self, row: Transition, step: Step, plan: Plan | None) -> list | None:
+    def _handling(self, row: Transition, step: Step) -> str | None:
+        """The type name of the exception the body is handling when it makes re-entrant calls: what arrived
+        at its await, if that was an exception."""
+        arrived = self._arrival(row, step)
+        return arrived[1] if arrived[0] == "caught" else None
+
+    def _outcome(self, row: Transition, step: Step, plan: Plan | None, handling: str | None = None) -> list | None:
+        """What the caller sees; an exception with the __cause__ and __context__ the row names (None where it
+        names none, or `handling` for the context of an exception raised while the body handles one)."""
         if row.returns is not None:
             return ["returned", self._value(row.returns, step, plan)]
         if row.raises is None:
@@ -131,12 +140,9 @@ class Oracle:
         if spec.value is not None:
             description["value"] = self._value(spec.value, step, plan)
             description.pop("message", None)
-        for link in ("cause", "context"):
+        for link, default in (("cause", None), ("context", handling)):
             word = getattr(spec, link)
-            if word == "thrown":
-                description[link] = type(_thrown(step)).__name__
-            elif word is not None:
-                description[link] = word
+            description[link] = type(_thrown(step)).__name__ if word == "thrown" else word or default
         return ["raised", description]
 
 
