@@ -12,6 +12,11 @@ Everything the body sees is logged in `Script.events`, so a driver can report it
 """
 
 
+class Unplanned(Exception):
+    """Raised by the body when it was resumed in a way its plan was not made for (a value arrived where the
+    step expected an exception to let through): the subject delivered something the model did not predict."""
+
+
 class Interrupt(BaseException):
     """A BaseException that is not an Exception, for throw()'s `base-exception` argument class."""
 
@@ -173,7 +178,8 @@ class Script:
             raise make_exception(plan["value"])
         if reaction == "raise-stop-iteration":
             raise StopIteration(plan["value"])
-        raise ValueError("reaction %r is not valid here" % (reaction,))
+        raise Unplanned("the body was resumed with a value, but its plan was made for an exception that "
+                        "arrived at its await (reaction %r)" % (reaction,))
 
     def ended(self):
         self.events.append(["finally"])

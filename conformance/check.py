@@ -6,7 +6,10 @@ This module is the public entry point behind `coroconf check`, the pytest plugin
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
+import logging
 import sys
 import time
 import warnings
@@ -144,6 +147,32 @@ def not_applicable(model, name: str, options: RunOptions, why: str) -> DriverRes
                          not_applicable=why)
 
 
+OUTPUT_LIMIT = 200  # lines of each stream kept in the report
+
+
+@contextlib.contextmanager
+def captured_output():
+    """While the user's object runs: its stdout, stderr and log records go to a dict (filled on exit), not
+    to the terminal; warnings are the drivers' observations, so none is printed either."""
+    stdout, stderr, records = io.StringIO(), io.StringIO(), []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+    root, output = logging.getLogger(), {}
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield output
+    finally:
+        root.handlers[:], root.level = saved_handlers, saved_level
+        for name, lines in (("stdout", stdout.getvalue().splitlines()), ("stderr", stderr.getvalue().splitlines()),
+                            ("log", records)):
+            if lines:
+                output[name] = {"count": len(lines), "first": lines[:OUTPUT_LIMIT]}
+
+
 def collect_leftovers() -> None:
     """Finalize what earlier runs left in reference cycles now, so that their never-awaited warnings do
     not land in a later step's observation."""
@@ -163,7 +192,10 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
                                     baseline_route=subject.baseline_route))
     started = time.perf_counter()
     try:
-        return run_driver(model, driver, options, progress)
+        with captured_output() as output:
+            results = run_driver(model, driver, options, progress)
+        results.output = output
+        return results
     except Exception as error:  # noqa: BLE001 - the user's object broke the driver: a finding, not our end
         try:
             driver.end()

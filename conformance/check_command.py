@@ -94,7 +94,8 @@ def command_check(arguments) -> int:
     except NotConforming as error:
         print(f"coroconf check: {arguments.target} does not conform: {error}")
         return EXIT_DEVIATION
-    progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
+    terminal = sys.stderr  # bound now: while the object runs, sys.stderr is captured (check.captured_output)
+    progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=terminal, flush=True))
     report = check_subject(subject, options, progress).report
     if arguments.report:
         from .report import write_json
@@ -105,13 +106,16 @@ def command_check(arguments) -> int:
 
 def print_verdict(report: dict, arguments) -> int:
     """The end of `coroconf check`, in process or isolated: findings, summary, baseline, seed, verdict."""
-    from .report import findings_text, summary_table
+    from .report import findings_text, output_summary, summary_table
 
     findings = findings_text(report)
     if findings:
         print(f"\n{findings}\n")
     if report["drivers"]:
         print(summary_table(report))
+    said = output_summary(report)
+    if said:
+        print(said)
     for finding in report.get("findings", []):
         print(f"  {finding['verdict']:<14} {finding['check']}")
         if finding["verdict"] != "conforms":

@@ -23,7 +23,7 @@ from .model import load_model
 from .observation import CRASH, HANG
 from .oracle import Oracle
 from .results import DriverResults, TransitionResult
-from .steps import Step, avoidance_key
+from .steps import Step, avoidance_key, sequence_lines
 
 JOURNAL_VARIABLE = "COROCONF_JOURNAL"
 
@@ -248,17 +248,15 @@ def lost_child_report(arguments, options, driver_name, journal, status, output) 
     steps, releasing, route, reentries = last_sequence(journal)
     route = route if route and all(part in model.routes for part in route.split("+")) else driver_class.route
     results = DriverResults(driver_name, route, model.name, "%d.%d" % options.version, driver_class.description)
-    oracle, state, lines, transitions = Oracle(model, options.version, route), model.initial, [], []
-    for number, step in enumerate(steps, 1):
+    oracle, state, entries, transitions = Oracle(model, options.version, route), model.initial, [], []
+    for step in steps:
         try:
             prediction = oracle.predict(state, step)
         except LookupError:
             break
-        mark = "  <-- here" if number == len(steps) and not releasing else ""
-        lines.append(f"  {number}. {step.describe():<38} [{state} -> {prediction.next_state}]{mark}")
-        if step.plan is not None:
-            lines.append(f"       body: {step.plan.describe()}")
+        entries.append((step, state, prediction.next_state, True))
         transitions, state = prediction.transitions, prediction.next_state
+    lines = sequence_lines(entries, None if releasing else len(entries) - 1)
     if reentries and not releasing and 0 < reentries < len(transitions):
         lines.append(f"       (lost during the body's re-entrant call number {reentries})")
         transitions = [transitions[reentries]]  # the re-entrant call under way: rows follow the call's row

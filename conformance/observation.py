@@ -127,10 +127,6 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
     return differences
 
 
-def worst(differences: list[Difference]) -> str:
-    return max((d.verdict for d in differences), key=SEVERITY.index, default=CONFORMS)
-
-
 def failing(differences: list[Difference], strict_messages: bool, require_observable: bool = False) -> list[Difference]:
     """The differences that make a run non-conformant under the chosen strictness."""
     bad = {DEVIATES, HANG, CRASH}
@@ -227,6 +223,58 @@ def format_value(value) -> str:
     if isinstance(value, list) and len(value) == 2 and value[0] == "raised":
         return f"raises {format_exception(value[1])}"
     return repr(value)
+
+
+def outcome_words(observation: Observation) -> str:
+    """What a call returned or raised and the state it left, in words (a final collection returns nothing)."""
+    outcome = "nothing (no caller receives a result)" if observation.outcome is None \
+        else format_value(observation.outcome)
+    state = f"state {observation.state}" if observation.state is not None else "state not seen"
+    return f"{outcome}; {state}"
+
+
+def event_words(event) -> str:
+    """One thing the body logged, in words."""
+    kind = event[0] if isinstance(event, list) and event else "?"
+    if kind == "started":
+        return "the body started"
+    if kind == "received":
+        return f"the body's await returned {event[1]!r}"
+    if kind == "caught":
+        return f"{event[1]}({event[2]!r}) was raised at the body's await"
+    if kind == "finally":
+        return "the body's finally block ran"
+    if kind == "inside":
+        return f"the body saw its coroutine {event[1]} {event[2]}"
+    if kind == "reentry":
+        return f"the body's own {event[1]}({event[2]}) {format_value(event[3])}"
+    return repr(event)
+
+
+def describe_difference(difference: Difference, model=None) -> str:
+    """One difference in words: which aspect (by its attribute name where the model gives one), what the model
+    expected and what was observed; for the body's events, the first event that differs."""
+    aspect = difference.aspect
+    if aspect.startswith("attributes.") and model is not None:
+        name = aspect.split(".", 1)[1]
+        aspect = model.attributes.get(name, {}).get("name", aspect)
+    if aspect == "events" and isinstance(difference.expected, list) and isinstance(difference.observed, list):
+        return _events_difference(difference.expected, difference.observed)
+    if aspect.startswith("events[") and difference.aspect.count(".") == 0 and isinstance(difference.expected, list):
+        return f"{aspect}: expected {event_words(difference.expected)}; observed {event_words(difference.observed)}"
+    return f"{aspect}: expected {format_value(difference.expected)}, observed {format_value(difference.observed)}"
+
+
+def _events_difference(expected: list, observed: list) -> str:
+    for index in range(max(len(expected), len(observed))):
+        want = expected[index] if index < len(expected) else None
+        got = observed[index] if index < len(observed) else None
+        if want != got:
+            said_want = event_words(want) if want is not None else "nothing more"
+            said_got = event_words(got) if got is not None else "nothing more"
+            return (f"what the body did, event {index + 1}: expected {said_want}; observed {said_got} "
+                    f"(expected {len(expected)} events in all, observed {len(observed)})")
+    return "what the body did differs"
 
 
 def format_exception(description: dict) -> str:

@@ -42,7 +42,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             "driver": result.driver, "route": result.route, "model": result.model,
             "description": result.description, "profile": result.version, "examples": result.examples,
             "steps": result.steps, "seconds": round(result.seconds, 3), "error": result.error,
-            "not_applicable": result.not_applicable,
+            "not_applicable": result.not_applicable, "subject_output": result.output,
             "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable)},
             "transitions": transitions, "unexercisable": result.unexercisable, "failures": result.failures,
             "verdict": driver_verdict(result, options.strict_messages),
@@ -148,6 +148,18 @@ def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
         elif driver.get("error"):
             parts.append(f"The {driver['driver']!r} driver could not run: {driver['error']}")
     return "\n\n".join(parts)
+
+
+def output_summary(report: dict) -> str | None:
+    """One line counting what the subject printed and logged during the run (kept in the report), if any."""
+    counts = {"stdout": 0, "stderr": 0, "log": 0}
+    for driver in report["drivers"]:
+        for stream, lines in (driver.get("subject_output") or {}).items():
+            counts[stream] = counts.get(stream, 0) + lines["count"]
+    if not any(counts.values()):
+        return None
+    return (f"subject output: {counts['stdout']} lines on stdout, {counts['stderr']} on stderr, {counts['log']} "
+            f"log records (kept in the report's drivers[].subject_output, not shown here)")
 
 
 def summary_table(report: dict) -> str:

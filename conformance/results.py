@@ -32,6 +32,7 @@ class DriverResults:
     seconds: float = 0.0
     error: str | None = None  # the driver could not run at all (unavailable, crashed)
     not_applicable: str | None = None  # why this way of holding the object does not apply to it (not a failure)
+    output: dict = field(default_factory=dict)  # what the subject printed or logged: {stdout, stderr, log}
     started: float = field(default_factory=time.perf_counter)
     first_failure_seconds: float | None = None  # how long until the first failing step was seen
 

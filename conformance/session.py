@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import Model
-from .observation import Difference, Observation, SubjectFailure, compare, failing, format_value
+from .observation import (Difference, Observation, SubjectFailure, compare, describe_difference, failing,
+                          outcome_words)
 from .oracle import Oracle
 from .results import DriverResults
-from .steps import Plan, Prediction, Step, avoidance_key
+from .steps import Plan, Prediction, Step, avoidance_key, sequence_lines
 
 
 @dataclass
@@ -135,14 +136,16 @@ class Session:
             row = self.model.transition(transition_id)
             lines.append(f"Violated transition: {transition_id}  ({row.describe_trigger()} {row.target})")
         lines.append("Call sequence on a fresh subject:")
-        for number, done in enumerate(self.history, 1):
-            mark = "  <-- here" if done is record else ""
-            lines.append(f"  {number}. {done.step.describe():<38} [{done.state} -> {done.prediction.next_state}]{mark}")
-            if done.step.plan is not None and done.prediction.transitions[-1] != done.prediction.transitions[0]:
-                lines.append(f"       body: {done.step.plan.describe()}")
+        lines += sequence_lines([(done.step, done.state, done.prediction.next_state,
+                                  done.prediction.transitions[-1] != done.prediction.transitions[0])
+                                 for done in self.history], self.history.index(record))
         expected, observed = record.prediction.observation, record.observation
-        lines.append(f"Expected: {format_value(expected.outcome)}; state {expected.state}")
-        lines.append(f"Observed: {format_value(observed.outcome)}; state {observed.state}")
+        said_expected, said_observed = outcome_words(expected), outcome_words(observed)
+        if said_expected == said_observed:
+            lines.append(f"Outcome and state as expected: {said_expected}")
+        else:
+            lines.append(f"Expected: {said_expected}")
+            lines.append(f"Observed: {said_observed}")
         lines.append("Differences:")
-        lines += [f"  - {difference.describe()}" for difference in record.failures]
+        lines += [f"  - {describe_difference(difference, self.model)}" for difference in record.failures]
         return "\n".join(lines)

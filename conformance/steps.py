@@ -91,6 +91,18 @@ class Prediction:
     transitions: list[str] = field(default_factory=list)
 
 
+def sequence_lines(entries, here: int | None) -> list[str]:
+    """The numbered lines of a call sequence: `entries` are (step, state before, state after, whether the call
+    resumed the body); the entry at index `here` is marked as the one that went wrong."""
+    lines = []
+    for number, (step, before, after, resumed) in enumerate(entries, 1):
+        mark = "  <-- here" if number - 1 == here else ""
+        lines.append(f"  {number}. {step.describe():<38} [{before} -> {after}]{mark}")
+        if resumed and step.plan is not None:
+            lines.append(f"       body: {step.plan.describe()}")
+    return lines
+
+
 def avoidance_key(transitions: list[str]) -> list[str]:
     """What a later child must not do again: a step's leading rows (its call's row and its re-entrant calls'
     rows), whatever the body did after them; a call answered at once is its one row."""
