@@ -130,7 +130,11 @@ class Suspend:
 class Script:
     """The plans still to run, the events seen so far, and the object re-entrant calls go to."""
 
+    made = 0  # Scripts made so far in this process: each has its own number
+
     def __init__(self, plans=None):
+        Script.made += 1
+        self.number = Script.made
         self.plans = list(plans or [])
         self.events = []
         self.target = None  # set by the driver once the subject exists
@@ -154,6 +158,11 @@ class Script:
                 self.before_reentry(call, argument)
             self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])
         return plan
+
+    def __repr__(self):
+        # Unique for the life of the process, unlike the default repr's address: caching decorators key
+        # on the arguments' repr, and two scripts must never look like the same call.
+        return "Script(%d)" % (self.number,)
 
     def pause(self, value):
         """The await point the body awaits next, passing `value` out."""

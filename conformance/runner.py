@@ -52,14 +52,17 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     results.exercisable = exercisable
     results.unexercisable = unexercisable(session.oracle, driver, exercisable)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
-    deviating = 0
-    for sequence in sequences:
-        checkpoint.save()
-        deviating += tour_sequence(session, sequence)
-    say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
-        f"{deviating} deviating sequences; running Hypothesis")
-    if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
-        hypothesis_rounds(session, options, checkpoint, say)
+    try:
+        deviating = 0
+        for sequence in sequences:
+            checkpoint.save()
+            deviating += tour_sequence(session, sequence)
+        say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
+            f"{deviating} deviating sequences; running Hypothesis")
+        if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
+            hypothesis_rounds(session, options, checkpoint, say)
+    finally:
+        driver.finish()
     results.seconds = time.perf_counter() - started
     say(f"{driver.name}: {results.examples} examples, {results.steps} steps, {results.seconds:.1f} s")
     return results

@@ -38,10 +38,14 @@ class AsyncioDriver(InProcessDriver):
     def yielded_values(self):
         return [None]
 
+    loop = None  # one loop for the whole run, as a program has: caches keyed on the loop stay valid
+    task = None
+
     def begin(self) -> None:
         super().begin()
-        self.loop = asyncio.new_event_loop()
-        self.loop.set_exception_handler(lambda loop, context: None)
+        if self.loop is None:
+            self.loop = asyncio.new_event_loop()
+            self.loop.set_exception_handler(lambda loop, context: None)
         self.task = None
 
     def deliver(self, step):
@@ -76,9 +80,17 @@ class AsyncioDriver(InProcessDriver):
                                            f"within {STEP_SECONDS:g} s of loop passes")
 
     def end(self) -> None:
-        loop = getattr(self, "loop", None)
+        """Let an unfinished task end (cancelled) before the next subject, so nothing of it runs later."""
+        task, self.task = self.task, None
+        if task is not None and not task.done() and self.loop is not None:
+            task.cancel()
+            deadline = time.monotonic() + STEP_SECONDS
+            while not task.done() and time.monotonic() < deadline:
+                self.loop.call_soon(self.loop.stop)
+                self.loop.run_forever()
         super().end()
-        self.task = None
-        if loop is not None:
-            loop.close()
+
+    def finish(self) -> None:
+        if self.loop is not None:
+            self.loop.close()
             self.loop = None

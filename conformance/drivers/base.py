@@ -42,6 +42,9 @@ class Driver:
     def end(self) -> None:
         """Release the subject without observing anything (after a failure, or between examples)."""
 
+    def finish(self) -> None:
+        """Release what the driver kept for the whole run (an event loop, a child process)."""
+
     def can_deliver(self, call: str, argument: str) -> bool:
         return self.calls is None or (call, argument) in self.calls
 
