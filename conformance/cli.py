@@ -6,6 +6,7 @@ Exit codes: 0 conformant, 1 a deviation (or a driver that could not run), 2 bad 
 from __future__ import annotations
 
 import argparse
+import random
 import signal
 import sys
 
@@ -75,7 +76,8 @@ def command_run(arguments) -> int:
 
     if arguments.examples is not None and arguments.examples < 0:
         raise UsageError(f"--examples must be at least 0 (0: the tour alone), found {arguments.examples}")
-    options = RunOptions(examples=arguments.examples, seed=arguments.seed,
+    seed = arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
+    options = RunOptions(examples=arguments.examples, seed=seed,
                          strict_messages=arguments.messages == "strict", model_path=arguments.model)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
@@ -129,6 +131,7 @@ def command_run(arguments) -> int:
         print(f"\n{findings}\n")
     print(summary_table(report))
     uncovered = [d["driver"] for d in report["drivers"] if d["coverage"]["covered"] < d["coverage"]["exercisable"]]
+    print(f"seed: {seed} (reproduce: add --seed {seed} to the same command)")
     if interrupted:
         return 130
     if report["verdict"] != "conforms":
