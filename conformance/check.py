@@ -12,6 +12,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
+from .body import SuiteError
 from .drivers import DRIVERS
 from .isolation import journaled
 from .model import load_model
@@ -151,6 +152,8 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
     started = time.perf_counter()
     try:
         return run_driver(model, driver, options, progress)
+    except SuiteError:  # our own bug: it ends the check, it is not a finding about the user's object
+        raise
     except Exception as error:  # noqa: BLE001 - the user's object broke the driver: a finding, not our end
         try:
             driver.end()

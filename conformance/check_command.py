@@ -8,6 +8,9 @@ from __future__ import annotations
 import sys
 
 from .check import WRAPPER_DRIVERS, CheckOptions, check_subject
+from .model import load_model
+from .paths import check_writable_file
+from .profiles import explicit_profile, interpreter_profile
 from .subjects import KINDS, NotConforming, SubjectError, make_subject
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
@@ -55,14 +58,20 @@ def options_from(arguments) -> CheckOptions:
                            require_observable=arguments.require_introspection, timeout=arguments.timeout)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
+    models = [load_model("coroutine")]
     if arguments.profile:
-        options.version = arguments.profile
+        options.version = explicit_profile(models, arguments.profile)
+    else:
+        options.version, note = interpreter_profile(models, options.version)
+        if note:
+            print(f"[coroconf] {note}", file=sys.stderr, flush=True)
     return options
 
 
 def command_check(arguments) -> int:
     from .cli import UsageError
 
+    check_writable_file(arguments.report, "--report")
     try:
         options = options_from(arguments)
         if arguments.isolate:

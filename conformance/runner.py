@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from hypothesis import seed as hypothesis_seed
 from hypothesis.stateful import get_state_machine_test
 
+from .body import SuiteError
 from .drivers import DRIVERS, DriverUnavailable
 from .engine import build_machine, machine_settings
 from .model import Model, load_model
@@ -93,7 +94,11 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
                 test = hypothesis_seed(options.seed)(test)
             test()
     except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
-        found = [e for e in getattr(error, "exceptions", [error]) if isinstance(e, ConformanceFailure)]
+        errors = getattr(error, "exceptions", [error])
+        suite_errors = [e for e in errors if isinstance(e, SuiteError)]
+        if suite_errors:  # a bug of the suite is never recorded as the subject's behaviour: the run ends
+            raise suite_errors[0]
+        found = [e for e in errors if isinstance(e, ConformanceFailure)]
         for failure in found:
             last = failure.history[-1]
             results.failures.append({"source": "hypothesis", "text": failure.text,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .body import SuiteError
 from .model import Model
 from .observation import Difference, Observation, SubjectFailure, compare, failing, format_value
 from .oracle import Oracle
@@ -76,7 +77,11 @@ class Session:
 
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
-        prediction = self.oracle.predict(self.state, step)
+        try:
+            prediction = self.oracle.predict(self.state, step)
+        except Exception as error:  # the oracle's bug, or a model it cannot read: never the subject's doing
+            raise SuiteError(f"the oracle could not predict {step.describe()} from {self.state}: "
+                             f"{type(error).__name__}: {error}") from error
         try:
             observation = self.driver.perform(step)
         except SubjectFailure as failure:
