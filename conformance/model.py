@@ -323,14 +323,14 @@ class _Builder:
         if not isinstance(value, kind) or (kind is str and not value):
             self.fail(where, f"`{key}` must be {what}, found {value!r}")
 
-    def words(self, where: str, key: str, value, known) -> list:
-        """A list of words (or one word) each of which must be in `known`."""
+    def words(self, where: str, key: str, value, known, noun: str) -> list:
+        """The word, or list of words, under `key`: each must be one of `known` (a `noun`)."""
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
-            self.fail(where, f"`{key}` must be a word or a list of words, found {value!r}")
+            self.fail(where, f"`{key}` must be a {noun} or a list of them, found {value!r}")
         for item in items:
             if item not in known:
-                self.fail(where, f"unknown {key} {item!r}", f"known: {', '.join(known)}")
+                self.fail(where, f"unknown {noun} {item!r} in `{key}`", f"known: {', '.join(known)}")
         return items
 
     def build(self) -> Model:
@@ -431,11 +431,11 @@ class _Builder:
                 self.fail(where, f"the code has no argument class {argument!r} for {name}()",
                           f"it can make: {', '.join(vocabulary.CALLS[name])} (see body.THROW_ARGUMENTS)")
         if "states" in spec:
-            self.words(where, "state", spec["states"], list(states))
+            self.words(where, "states", spec["states"], list(states), "state")
         if "body" in spec and spec["body"] not in reactions:
             self.fail(where, f"unknown body reaction {spec['body']!r}", f"known: {', '.join(reactions)}")
         if "observes" in spec:
-            self.words(where, "observed aspect", spec["observes"], vocabulary.OBSERVABLE_ASPECTS)
+            self.words(where, "observes", spec["observes"], vocabulary.OBSERVABLE_ASPECTS, "aspect")
         if not isinstance(spec.get("final", False), bool):
             self.fail(where, f"`final` must be true or false, found {spec['final']!r}")
         return CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
@@ -452,7 +452,7 @@ class _Builder:
                       f"the body can be handed: {', '.join(body.EXCEPTIONS)}")
         allowed = list(reactions) if arrives != "value" else \
             [r for r in reactions if r in vocabulary.REACTIONS_TO_A_VALUE]
-        self.words(where, "reaction", spec.get("reactions"), allowed)
+        self.words(where, "reactions", spec.get("reactions"), allowed, "reaction")
 
     def messages(self) -> dict[str, str]:
         messages = self.section("messages")
@@ -638,16 +638,16 @@ class _Builder:
         if "call" in raw:
             if "body" in raw:
                 self.fail(where, "a call case has no `body`")
-            self.words(where, "call", raw["call"], list(calls))
-            self.words(where, "state", raw.get("from"), list(states))
+            self.words(where, "call", raw["call"], list(calls), "call")
+            self.words(where, "from", raw.get("from"), list(states), "state")
             arguments = raw.get("argument")
             if arguments is not None:
-                arguments = self.words(where, "argument class", arguments, list(calls[raw["call"]].arguments))
+                arguments = self.words(where, "argument", arguments, list(calls[raw["call"]].arguments), "argument class")
         else:
             if "from" in raw or "argument" in raw:
                 self.fail(where, "a reaction case has no `from` or `argument`")
-            self.words(where, "delivery", raw["delivered"], list(deliveries))
-            self.words(where, "body reaction", raw.get("body"), deliveries[raw["delivered"]]["reactions"])
+            self.words(where, "delivered", raw["delivered"], list(deliveries), "delivery")
+            self.words(where, "body", raw.get("body"), deliveries[raw["delivered"]]["reactions"], "body reaction")
             arguments = None
         return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
                            tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"))
