@@ -19,6 +19,8 @@ from conformance.cli import main
 PATHS = st.sampled_from(["/proc/version", "/proc/nowhere/r.json", "", " ", "/", "out dir/r é.json", "."])
 VERSIONS = st.sampled_from(["3.12", "2.7", "9.9", "three", "3", "-1.0", "3.14"])
 NUMBERS = st.sampled_from(["-1", "0", "x", "1e9", "99999999999999999999"])
+# Example counts: out of range, not numbers, and small valid ones (a huge valid count would run for hours).
+EXAMPLES = st.sampled_from(["-1", "0", "1", "x", "1e9", "2.5"])
 WORDS = st.sampled_from(["teleport", "SLEEPING", "direct", "coroutine", "generator", "nosuchmodel", "--", "-x"])
 
 
@@ -34,7 +36,7 @@ def command(name: str, fixed: list, *choices) -> st.SearchStrategy:
 
 RUN = command("run", ["--driver", "direct", "--examples", "0", "--quiet"],
               option("--report", PATHS), option("--junit", PATHS), option("--profile", VERSIONS),
-              option("--examples", NUMBERS), option("--driver", WORDS), option("--messages", WORDS),
+              option("--examples", EXAMPLES), option("--driver", WORDS), option("--messages", WORDS),
               option("--model", WORDS), st.just(["--bogus"]))
 MODEL = command("model", [], option("--state", WORDS), option("--call", WORDS), option("--python", VERSIONS),
                 option("--route", WORDS), option("--format", WORDS), WORDS.map(lambda word: [word]))
@@ -42,8 +44,8 @@ DIAGRAM = command("diagram", ["--format", "dot"], option("--out", PATHS), option
                   option("--python", VERSIONS), option("--route", WORDS), option("--report", PATHS),
                   option("--from", VERSIONS), option("--format", WORDS))
 SPEC = command("spec", [], option("--out", PATHS), WORDS.map(lambda word: [word]))
-CHECK = command("check", [], st.sampled_from([["nosuchmodule:thing"], ["json:loads"], ["not a target"], [":"]]),
-                option("--kind", WORDS), option("--examples", NUMBERS), option("--profile", VERSIONS),
+CHECK = command("check", ["--examples", "1", "--driver", "direct"], st.sampled_from([["nosuchmodule:thing"], ["json:loads"], ["not a target"], [":"]]),
+                option("--kind", WORDS), option("--examples", EXAMPLES), option("--profile", VERSIONS),
                 option("--timeout", NUMBERS), option("--report", PATHS), option("--driver", WORDS))
 MATRIX = command("matrix", ["--list"], option("--examples", NUMBERS), option("--jobs", NUMBERS),
                  option("--targets", WORDS), option("--call-timeout", NUMBERS))
