@@ -17,6 +17,12 @@ class Unplanned(Exception):
     step expected an exception to let through): the subject delivered something the model did not predict."""
 
 
+class SuiteError(Exception):
+    """A bug in the suite itself (a payload that does not fit its argument class, a plan the body cannot
+    follow): never the subject's behaviour. `perform` lets it through instead of recording it, and a run
+    that meets one ends as an internal error."""
+
+
 class Interrupt(BaseException):
     """A BaseException that is not an Exception, for throw()'s `base-exception` argument class."""
 
@@ -34,25 +40,34 @@ def make_exception(spec):
     """[type name, message] -> a new exception instance."""
     kind = EXCEPTIONS.get(spec[0])
     if kind is None:
-        raise ValueError("unknown exception type in script: %r" % (spec[0],))
+        raise SuiteError("unknown exception type in script: %r" % (spec[0],))
     return kind(spec[1]) if len(spec) > 1 and spec[1] is not None else kind()
+
+
+# throw()'s argument classes: each name maps to the builder of throw()'s positional arguments from a
+# payload. This table is what the code implements: the model loader (conformance/vocabulary.py) refuses a
+# model naming any other class.
+THROW_ARGUMENTS = {
+    "instance": lambda payload: (make_exception(payload),),
+    "class": lambda payload: (EXCEPTIONS[payload[0]],),
+    "three-argument": lambda payload: (EXCEPTIONS[payload[0]], make_exception(payload), None),
+    "non-exception": lambda payload: (payload,),
+    "stop-iteration": lambda payload: (StopIteration(payload),),
+    "generator-exit": lambda payload: (GeneratorExit(),),
+    "base-exception": lambda payload: (make_exception(payload),),
+}
+
+# The reactions the scripted body can have on a resumption (see scripted_body and Script.finish);
+# `propagate` only makes sense when an exception arrived.
+REACTIONS = ("await", "return", "raise", "raise-stop-iteration", "propagate")
 
 
 def throw_arguments(argument, payload):
     """The positional arguments of throw() for an argument class and its payload."""
-    if argument == "instance" or argument == "base-exception":
-        return (make_exception(payload),)
-    if argument == "class":
-        return (EXCEPTIONS[payload[0]],)
-    if argument == "three-argument":
-        return (EXCEPTIONS[payload[0]], make_exception(payload), None)
-    if argument == "non-exception":
-        return (payload,)
-    if argument == "stop-iteration":
-        return (StopIteration(payload),)
-    if argument == "generator-exit":
-        return (GeneratorExit(),)
-    raise ValueError("unknown throw() argument class: %r" % (argument,))
+    build = THROW_ARGUMENTS.get(argument)
+    if build is None:
+        raise ValueError("unknown throw() argument class: %r" % (argument,))
+    return build(payload)
 
 
 def thrown_exception(argument, payload):
@@ -85,17 +100,30 @@ def describe_exception(error):
     return description
 
 
+def call_arguments(call, argument, payload):
+    """The method to call and its positional arguments. Built before the call is made, so that a bug here
+    (a payload that does not fit its argument class) is raised as the suite's error, never recorded as
+    the subject's answer."""
+    if call == "send":
+        return "send", (payload if argument == "value" else None,)
+    if call == "throw":
+        return "throw", throw_arguments(argument, payload)
+    if call == "close":
+        return "close", ()
+    raise ValueError("unknown call: %r" % (call,))
+
+
 def perform(target, call, argument, payload):
     """Make one call on `target` and describe what happened: ["returned", v] or ["raised", {...}]."""
     try:
-        if call == "send":
-            result = target.send(payload if argument == "value" else None)
-        elif call == "throw":
-            result = target.throw(*throw_arguments(argument, payload))
-        elif call == "close":
-            result = target.close()
-        else:
-            raise ValueError("unknown call: %r" % (call,))
+        method, arguments = call_arguments(call, argument, payload)
+    except Exception as error:
+        raise SuiteError("cannot build %s() for argument class %r from payload %r: %s: %s"
+                         % (call, argument, payload, type(error).__name__, error))
+    try:
+        result = getattr(target, method)(*arguments)
+    except SuiteError:  # the scripted body could not follow its plan: our bug, not the subject's answer
+        raise
     except BaseException as error:  # the subject's answer, whatever it is
         return ["raised", describe_exception(error)]
     return ["returned", describe_value(result)]

@@ -15,6 +15,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
+from .body import SuiteError
 from .drivers import DRIVERS
 from .isolation import journaled
 from .model import load_model
@@ -196,6 +197,8 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
             results = run_driver(model, driver, options, progress)
         results.output = output
         return results
+    except SuiteError:  # our own bug: it ends the check, it is not a finding about the user's object
+        raise
     except Exception as error:  # noqa: BLE001 - the user's object broke the driver: a finding, not our end
         try:
             driver.end()

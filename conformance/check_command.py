@@ -11,6 +11,9 @@ import random
 import sys
 
 from .check import WRAPPER_DRIVERS, CheckOptions, check_subject
+from .model import load_model
+from .paths import check_writable_file
+from .profiles import explicit_profile, interpreter_profile
 from .subjects import BASELINE_CHOICES, KINDS, NotConforming, SubjectError, make_subject
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
@@ -69,8 +72,13 @@ def options_from(arguments) -> CheckOptions:
                            baseline=arguments.baseline)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
+    models = [load_model("coroutine")]
     if arguments.profile:
-        options.version = arguments.profile
+        options.version = explicit_profile(models, arguments.profile)
+    else:
+        options.version, note = interpreter_profile(models, options.version)
+        if note:
+            print(f"[coroconf] {note}", file=sys.stderr, flush=True)
     if arguments.avoid:
         with open(arguments.avoid) as handle:
             options.avoid = [[str(t) for t in transitions] for transitions in json.load(handle)]
@@ -80,6 +88,7 @@ def options_from(arguments) -> CheckOptions:
 def command_check(arguments) -> int:
     from .cli import UsageError
 
+    check_writable_file(arguments.report, "--report")
     try:
         options = options_from(arguments)
         subject = make_subject(arguments.kind, arguments.target, options.timeout)  # bad input: one line, here

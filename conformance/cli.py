@@ -12,6 +12,8 @@ import sys
 
 from . import __version__
 from .model import ModelError, load_model, outcome_text, trigger_columns, version_tuple
+from .paths import PathError, check_writable_file
+from .profiles import ProfileError, explicit_profile, interpreter_profile
 from .report import ReportError
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
@@ -28,8 +30,15 @@ def python_version(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"expected a Python version such as 3.12, found {text!r}") from None
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (naming the argument and the fault), not usage text too."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="coroconf", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = OneLineParser(prog="coroconf", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"coroutine-conformance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -76,21 +85,28 @@ def command_run(arguments) -> int:
 
     if arguments.examples is not None and arguments.examples < 0:
         raise UsageError(f"--examples must be at least 0 (0: the tour alone), found {arguments.examples}")
+    for option, path in (("--report", arguments.report), ("--junit", arguments.junit), ("--html", arguments.html)):
+        check_writable_file(path, option)  # before the run, so that no result is lost to an unwritable path
     seed = arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
     options = RunOptions(examples=arguments.examples, seed=seed,
                          strict_messages=arguments.messages == "strict", model_path=arguments.model)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
+    model_list = run_models(options)
     if arguments.profile:
-        options.version = arguments.profile
+        options.version = explicit_profile(model_list, arguments.profile)
     progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
-    results, models = [], {}
+    results, models = [], {}  # the models the drivers ran, for the report
     run_driver_by_name, interpreter, close_interpreter = run_driver_by_name, None, lambda: None
     from .compiled import use_compiled_subject
     use_compiled_subject(arguments, progress)  # a compiled subject runs in a child, through the agent
     if getattr(arguments, "interpreter", None):  # the subjects live in another interpreter: see drivers/agent.py
         from .drivers.agent import interpreter_run
         run_driver_by_name, interpreter, close_interpreter = interpreter_run(arguments, options, progress)
+    if not arguments.profile:
+        options.version, note = interpreter_profile(model_list, options.version)
+        if note:
+            print(f"[coroconf] {note}", file=sys.stderr, flush=True)
 
     running = []  # the driver under way, as far as it got (see RunOptions.checkpoint)
 
@@ -142,6 +158,14 @@ def command_run(arguments) -> int:
         return EXIT_DEVIATION
     print("verdict: conforms to the model")
     return EXIT_OK
+
+
+def run_models(options) -> list:
+    """The models the chosen drivers check against (loaded now, so that a bad model stops the run first)."""
+    from .drivers import DRIVERS
+
+    names = {options.model_path or DRIVERS[name].model_name for name in options.drivers}
+    return [load_model(name) for name in sorted(names)]
 
 
 def _raise_interrupt(signum, frame):
@@ -212,11 +236,52 @@ def main(argv=None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return arguments.handler(arguments)
-    except (UsageError, ModelError, ReportError) as error:
+    except (UsageError, ModelError, ReportError, PathError, ProfileError) as error:
         print(f"coroconf {arguments.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - a bug of the suite: one line here, the traceback kept aside
+        where = save_internal_error(arguments, error)
+        print(f"coroconf {arguments.command}: internal error (a bug in coroutine-conformance, not a finding "
+              f"about the subject): {type(error).__name__}: {_one_line(error)}; the traceback is in {where}",
+              file=sys.stderr)
+        return EXIT_USAGE
+
+
+def save_internal_error(arguments, error: BaseException) -> str:
+    """Keep the traceback: in the run's own report when one was asked for (marked partial, with what was
+    checked before the error), otherwise in a file of its own. Returns where it went."""
+    import json
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    report_path = getattr(arguments, "report", None) if arguments.command in ("run", "check") else None
+    if report_path:
+        from .report import REPORT_FORMAT, write_json
+
+        try:
+            with open(report_path) as handle:
+                report = json.load(handle)
+            if report.get("format") != REPORT_FORMAT:
+                raise ValueError("not our report")
+        except (OSError, ValueError):
+            report = {"format": REPORT_FORMAT, "drivers": []}
+        report.update(partial=True, verdict="internal-error",
+                      internal_error={"error": f"{type(error).__name__}: {error}", "traceback": text})
+        try:
+            write_json(report, report_path)
+            return f"{report_path} (internal_error)"
+        except ReportError:
+            pass
+    with tempfile.NamedTemporaryFile("w", prefix="coroconf-internal-error-", suffix=".txt", delete=False) as handle:
+        handle.write(text)
+    return handle.name
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
 
 
 if __name__ == "__main__":

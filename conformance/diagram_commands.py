@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import diagrams
 from .model import available_models, load_model, version_tuple
+from .paths import check_writable_file, check_writable_folder
 
 ALL_FORMATS_DEFAULT = "svg,dot"
 
@@ -88,6 +89,7 @@ def command_diagram(arguments) -> int:
     if (arguments.old is None) != (arguments.new is None):
         raise usage_error("a version difference needs both --from X.Y and --to X.Y")
     formats = parse_formats(arguments.format or (ALL_FORMATS_DEFAULT if arguments.all else "svg"))
+    check_writable_folder(arguments.out, "--out")
     name = arguments.name or arguments.model
     models = [load_model(name)] if name or not arguments.all else [load_model(n) for n in available_models()]
     model = models[0]
@@ -154,7 +156,8 @@ def command_spec(arguments) -> int:
     from .spec import spec_markdown
 
     model = load_model(arguments.name)
-    if arguments.out:
+    if arguments.out is not None:
+        check_writable_file(arguments.out, "--out")
         print(write_spec(model, Path(arguments.out)))
     else:
         sys.stdout.write(spec_markdown(model))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .model import load_model, outcome_text, trigger_columns
 from .observation import CONFORMS, SEVERITY
+from .paths import check_writable_file, check_writable_folder
 from .report import ReportError, read_json, write_json
 from .targets import TargetSpec, discover_targets, resolve_target, TargetError
 
@@ -310,6 +311,8 @@ def command_matrix(arguments) -> int:
     expectations = load_expectations(arguments.expectations) if arguments.expectations else None
     if not targets:
         raise UsageError("no interpreters found; name some with --targets")
+    check_writable_folder(arguments.out, "--out")  # before the runs, so that none of them is lost
+    check_writable_file(arguments.write_expectations, "--write-expectations")
     out = Path(arguments.out)
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     say(f"[matrix] {len(targets)} targets, {arguments.jobs} at a time: {', '.join(t.label for t in targets)}")

@@ -7,13 +7,15 @@ naming the file, the transition and the fault, so a mistake in the table never r
 
 from __future__ import annotations
 
-import dataclasses
 import os
+import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx
+
+from . import body, vocabulary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,10 +25,15 @@ else:  # pragma: no cover - exercised only on 3.10
 RUNNING = "RUNNING"
 DIRECT = "direct"
 
-# Words of the outcome vocabulary (see the header of model/coroutine.toml).
-VALUE_WORDS = {"None", "sent", "yielded", "returned", "stop-value"}
-EXCEPTION_WORDS = {"thrown", "raised"}
-OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
+# Words of the outcome vocabulary (see the header of model/coroutine.toml and conformance/vocabulary.py).
+VALUE_WORDS = vocabulary.VALUE_WORDS
+EXCEPTION_WORDS = vocabulary.EXCEPTION_WORDS
+OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
+
+# A row's keys and the TOML type of each.
+ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
+              "enters": str, "receives": str, "returns": str, "raises": dict, "warns": dict, "finally": str,
+              "since": str, "until": str, "note": str}
 
 
 class ModelError(Exception):
@@ -319,7 +326,11 @@ def read_toml(path, what: str, error_class) -> dict:
 
 
 class _Builder:
-    """Turns the parsed TOML into a Model, checking every row as it goes."""
+    """Turns the parsed TOML into a Model, checking every row as it goes.
+
+    Besides the shape of the table (known states, one answer per case, reachable states), every word a row
+    uses is checked against conformance/vocabulary.py, what the code can actually run.
+    """
 
     def __init__(self, path: Path, data: dict):
         self.path = path
@@ -339,57 +350,67 @@ class _Builder:
             self.fail(f"[{name}]", f"expected a {kind.__name__}, found {type(value).__name__}")
         return value
 
+    def require_type(self, where: str, key: str, value, kind, what: str) -> None:
+        """Refuse a value of the wrong TOML type (a number where a word belongs, say)."""
+        if not isinstance(value, kind) or (kind is str and not value):
+            self.fail(where, f"`{key}` must be {what}, found {value!r}")
+
+    def words(self, where: str, key: str, value, known, noun: str) -> list:
+        """The word, or list of words, under `key`: each must be one of `known` (a `noun`)."""
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+            self.fail(where, f"`{key}` must be a {noun} or a list of them, found {value!r}")
+        for item in items:
+            if item not in known:
+                self.fail(where, f"unknown {noun} {item!r} in `{key}`", f"known: {', '.join(known)}")
+        return items
+
     def build(self) -> Model:
         protocol = self.section("protocol")
         for key in ("name", "initial", "versions"):
             if key not in protocol:
                 self.fail("[protocol]", f"missing key {key!r}")
-        states = {name: StateSpec(name, spec.get("meaning", ""),
-                                  {k: v for k, v in spec.items() if k != "meaning"})
-                  for name, spec in self.section("states").items()}
+        self.require_type("[protocol]", "name", protocol["name"], str, "a word")
+        versions = protocol["versions"]
+        if not isinstance(versions, list) or not versions or not all(vocabulary.is_version(v) for v in versions):
+            self.fail("[protocol]", f"`versions` must be a list of versions such as [\"3.12\", \"3.13\"], "
+                      f"found {versions!r}")
+        states = self.states()
         if protocol["initial"] not in states:
             self.fail("[protocol]", f"initial state {protocol['initial']!r} is not one of the states "
                       f"{sorted(states)}")
         if RUNNING not in states:
             self.fail("[states]", f"missing the {RUNNING} state")
-        calls = {}
-        for name, spec in self.section("calls").items():
-            if not isinstance(spec.get("arguments"), dict) or not spec["arguments"]:
-                self.fail(f"[calls.{name}]", "missing its argument classes",
-                          "give `arguments = { name = \"description\", ... }`")
-            for state in spec.get("states", []):
-                if state not in states:
-                    self.fail(f"[calls.{name}]", f"unknown state {state!r}")
-            calls[name] = CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
-                                   tuple(spec["states"]) if "states" in spec else None, spec.get("body"),
-                                   tuple(spec.get("observes", OBSERVABLE_ASPECTS)))
+        reactions = self.reactions()
+        calls = {name: self.call_spec(name, spec, states, reactions) for name, spec in self.section("calls").items()}
         deliveries = self.section("deliveries")
-        reactions = self.section("reactions")
         for name, spec in deliveries.items():
-            for body in spec.get("reactions", []):
-                if body not in reactions:
-                    self.fail(f"[deliveries.{name}]", f"unknown reaction {body!r}",
-                              f"known reactions: {', '.join(reactions)}")
-        messages = self.section("messages")
+            self.delivery(name, spec, reactions)
+        messages = self.messages()
         routes = {DIRECT: Route(DIRECT, "calls made on the object itself")}
         rows: list[Transition] = []
-        for group in self.data.get("call", []) + self.data.get("reaction", []):
+        for group in self.groups("call") + self.groups("reaction"):
             for raw in group.get("rows", []):
                 rows.append(self.transition(raw, DIRECT, states, calls, deliveries, reactions, messages))
-        for route_name, spec in self.data.get("routes", {}).items():
-            unreachable = tuple(self.unreachable(route_name, u, states, calls, deliveries)
-                                for u in spec.get("unreachable", []))
-            routes[route_name] = Route(route_name, spec.get("meaning", ""), unreachable, spec.get("extends"))
+        for route_name, spec in self.section_or_empty("routes").items():
+            where = f"[routes.{route_name}]"
+            if not isinstance(spec, dict):
+                self.fail(where, f"expected a table, found {spec!r}")
+            unreachable = spec.get("unreachable", [])
+            if not isinstance(unreachable, list):
+                self.fail(where, f"`unreachable` must be a list of cases, found {unreachable!r}")
+            entries = tuple(self.unreachable(route_name, number, raw, states, calls, deliveries)
+                            for number, raw in enumerate(unreachable, 1))
+            self.check_unreachable_twice(route_name, entries, calls, states)
+            routes[route_name] = Route(route_name, spec.get("meaning", ""), entries, spec.get("extends"))
             for raw in spec.get("rows", []):
                 rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
+        warnings = tuple(self.warning(number, raw, calls, messages)
+                         for number, raw in enumerate(self.groups("warning"), 1))
         for route in routes.values():
             if route.extends is not None and (route.extends not in routes or routes[route.extends].extends):
                 self.fail(f"[routes.{route.name}]", f"extends {route.extends!r}, which is not a route that extends "
                           f"nothing", f"name one of {', '.join(r for r in routes if not routes[r].extends)}")
-        warnings = tuple(self.data.get("warning", []))
-        for warning in warnings:
-            if warning.get("message") not in messages:
-                self.fail("[[warning]]", f"unknown message {warning.get('message')!r}")
         model = Model(
             path=self.path, name=protocol["name"], title=protocol.get("title", protocol["name"]),
             inspect_function=protocol.get("inspect_function", ""),
@@ -405,16 +426,100 @@ class _Builder:
                 self.check_table(model, version_tuple(version), route, version)
         return model
 
+    # -- the tables the rows refer to ----------------------------------------------------------------
+    def section_or_empty(self, name: str) -> dict:
+        return self.section(name) if name in self.data else {}
+
+    def groups(self, name: str) -> list:
+        """The [[name]] array of tables (empty if absent)."""
+        value = self.data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.fail(f"[[{name}]]", f"expected an array of tables, found {type(value).__name__}")
+        for item in value:
+            if not isinstance(item.get("rows", []), list) or not all(isinstance(r, dict) for r in item.get("rows", [])):
+                self.fail(f"[[{name}]]", "`rows` must be a list of inline tables { id = ..., ... }")
+        return value
+
+    def states(self) -> dict[str, StateSpec]:
+        states = {}
+        for name, spec in self.section("states").items():
+            if not isinstance(spec, dict):
+                self.fail(f"[states] {name}", f"expected a table of observations, found {spec!r}")
+            states[name] = StateSpec(name, spec.get("meaning", ""), {k: v for k, v in spec.items() if k != "meaning"})
+        return states
+
+    def reactions(self) -> dict[str, str]:
+        reactions = self.section("reactions")
+        for name in reactions:
+            if name not in vocabulary.REACTIONS:
+                self.fail(f"[reactions] {name}", f"the scripted body has no reaction {name!r}",
+                          f"it can: {', '.join(vocabulary.REACTIONS)} (see body.REACTIONS)")
+        return reactions
+
+    def call_spec(self, name: str, spec, states, reactions) -> CallSpec:
+        where = f"[calls.{name}]"
+        if name not in vocabulary.CALLS:
+            self.fail(where, f"the drivers cannot make a call {name!r}", f"they make: {', '.join(vocabulary.CALLS)}")
+        if not isinstance(spec, dict) or not isinstance(spec.get("arguments"), dict) or not spec["arguments"]:
+            self.fail(where, "missing its argument classes", "give `arguments = { name = \"description\", ... }`")
+        for argument in spec["arguments"]:
+            if argument not in vocabulary.CALLS[name]:
+                self.fail(where, f"the code has no argument class {argument!r} for {name}()",
+                          f"it can make: {', '.join(vocabulary.CALLS[name])} (see body.THROW_ARGUMENTS)")
+        if "states" in spec:
+            self.words(where, "states", spec["states"], list(states), "state")
+        if "body" in spec and spec["body"] not in reactions:
+            self.fail(where, f"unknown body reaction {spec['body']!r}", f"known: {', '.join(reactions)}")
+        if "observes" in spec:
+            self.words(where, "observes", spec["observes"], vocabulary.OBSERVABLE_ASPECTS, "aspect")
+        if not isinstance(spec.get("final", False), bool):
+            self.fail(where, f"`final` must be true or false, found {spec['final']!r}")
+        return CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
+                        tuple(spec["states"]) if "states" in spec else None, spec.get("body"),
+                        tuple(spec.get("observes", OBSERVABLE_ASPECTS)))
+
+    def delivery(self, name: str, spec, reactions) -> None:
+        where = f"[deliveries.{name}]"
+        if not isinstance(spec, dict):
+            self.fail(where, f"expected a table, found {spec!r}")
+        arrives = spec.get("arrives", "value")
+        if not vocabulary.is_arrival(arrives):
+            self.fail(where, f"unknown `arrives` {arrives!r}", "give \"value\", \"thrown\" or one of the exceptions "
+                      f"the body can be handed: {', '.join(body.EXCEPTIONS)}")
+        allowed = list(reactions) if arrives != "value" else \
+            [r for r in reactions if r in vocabulary.REACTIONS_TO_A_VALUE]
+        self.words(where, "reactions", spec.get("reactions"), allowed, "reaction")
+
+    def messages(self) -> dict[str, str]:
+        messages = self.section("messages")
+        for name, text in messages.items():
+            where = f"[messages] {name}"
+            if not isinstance(text, str):  # an empty text is a message too (CancelledError() has none)
+                self.fail(where, f"`{name}` must be a text, found {text!r}")
+            try:
+                fields = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+            except ValueError as error:
+                self.fail(where, f"not a valid message template ({error})", "write a literal brace as {{ or }}")
+            for field_name in fields:
+                if field_name not in vocabulary.MESSAGE_FIELDS:
+                    self.fail(where, f"unknown field {{{field_name}}}",
+                              f"a message can fill in {', '.join('{%s}' % f for f in vocabulary.MESSAGE_FIELDS)}")
+        return messages
+
     # -- one row ---------------------------------------------------------------------------------
     def transition(self, raw, route, states, calls, deliveries, reactions, messages) -> Transition:
         row_id = raw.get("id")
-        if not row_id:
-            self.fail(f"a row of route {route!r}", f"missing its id: {raw}", "give every row a unique id")
+        if not isinstance(row_id, str) or not row_id:
+            self.fail(f"a row of route {route!r}", f"missing its id (a non-empty string): {raw}",
+                      "give every row a unique id")
         where = f"transition {row_id!r}"
-        known = {f.name for f in dataclasses.fields(Transition)} | {"from", "to", "finally"}
         for key in raw:
-            if key not in known or key in ("source", "target", "runs_finally", "route"):
-                self.fail(where, f"unknown key {key!r}")
+            if key not in ROW_FIELDS:
+                self.fail(where, f"unknown key {key!r}", f"a row's keys are: {', '.join(ROW_FIELDS)}")
+            if ROW_FIELDS[key] is str:
+                self.require_type(where, key, raw[key], str, "a word (a TOML string)")
+            elif not isinstance(raw[key], ROW_FIELDS[key]):
+                self.fail(where, f"`{key}` must be an inline table {{ ... }}, found {raw[key]!r}")
         is_call = "call" in raw
         if is_call == ("delivered" in raw):
             self.fail(where, "a row needs either `call` (a caller's call) or `delivered` and `body` "
@@ -448,6 +553,8 @@ class _Builder:
                 self.fail(where, f"unknown delivery {enters!r} in `enters`", f"known: {', '.join(deliveries)}")
             if target != RUNNING:
                 self.fail(where, f"a row that enters the body goes to {RUNNING}, not {target}")
+        if "receives" in raw and enters is None:
+            self.fail(where, "`receives` says what the body's await returns, so it needs `enters`")
         outcomes = [key for key in ("enters", "returns", "raises") if key in raw]
         final = is_call and calls[raw["call"]].final
         if len(outcomes) > 1:
@@ -455,32 +562,13 @@ class _Builder:
         if not outcomes and not final:
             self.fail(where, "missing outcome", "add `returns`, `raises` or `enters`")
         for key in ("returns", "receives"):
-            if key in raw and raw[key] not in VALUE_WORDS:
-                self.fail(where, f"unknown value {raw[key]!r} in `{key}`", f"known: {', '.join(sorted(VALUE_WORDS))}")
-        raises = None
-        if "raises" in raw:
-            spec = raw["raises"]
-            if not isinstance(spec, dict) or "type" not in spec:
-                self.fail(where, "`raises` needs a `type`")
-            unknown = set(spec) - {"type", "message", "value", "cause", "context"}
-            if unknown:
-                self.fail(where, f"unknown key(s) {sorted(unknown)} in `raises`")
-            if spec.get("message") is not None and spec["message"] not in messages:
-                self.fail(where, f"unknown message {spec['message']!r}", f"known: {', '.join(messages)}")
-            if spec.get("value") is not None and spec["value"] not in VALUE_WORDS:
-                self.fail(where, f"unknown value {spec['value']!r} in `raises`")
-            raises = Raises(**spec)
-        warns = None
-        if "warns" in raw:
-            if raw["warns"].get("message") not in messages:
-                self.fail(where, f"unknown message {raw['warns'].get('message')!r} in `warns`")
-            warns = Warning_(raw["warns"]["category"], raw["warns"]["message"])
-        for key in ("since", "until"):
             if key in raw:
-                try:
-                    version_tuple(raw[key])
-                except ValueError:
-                    self.fail(where, f"`{key}` must be a version such as \"3.12\", found {raw[key]!r}")
+                self.outcome_word(where, key, raw[key], raw, vocabulary.VALUE_WORDS)
+        raises = self.raises(where, raw, messages) if "raises" in raw else None
+        warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
+        if "finally" in raw and raw["finally"] != "runs":
+            self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
+        self.versions(where, raw)
         return Transition(
             id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
             delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
@@ -488,21 +576,140 @@ class _Builder:
             runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
             route=route, note=raw.get("note"))
 
-    def unreachable(self, route, raw, states, calls, deliveries) -> Unreachable:
-        where = f"[routes.{route}] unreachable {raw}"
+    def outcome_word(self, where: str, key: str, word: str, raw, known) -> None:
+        """An outcome word the oracle can compute for this row: a body's word needs that body reaction."""
+        if word not in known:
+            self.fail(where, f"unknown value {word!r} in `{key}`", f"known: {', '.join(known)}")
+        needs = vocabulary.BODY_WORDS.get(word)
+        if needs is not None and (key == "receives" or raw.get("body") != needs):
+            self.fail(where, f"{word!r} in `{key}` is the value of the body's {needs!r} reaction, "
+                      "which this row is not", f"use it only in a reaction row with body = \"{needs}\"")
+
+    def exception_word(self, where: str, key: str, word: str, raw, words) -> None:
+        """`thrown`/`raised` or the name of a builtin exception (a typo would make every subject deviate)."""
+        if word in words:
+            self.outcome_word(where, key, word, raw, words)
+            if word == "thrown" and "call" in raw and not _throws_an_exception(raw["call"], raw.get("argument")):
+                self.fail(where, f"'thrown' in `{key}`, but {raw['call']}({raw.get('argument')}) throws no exception",
+                          "name the exception's type instead")
+        elif not vocabulary.is_exception_name(word):
+            self.fail(where, f"{word!r} in `{key}` is not a builtin exception's name",
+                      f"give one (TypeError, RuntimeError, ...) or one of: {', '.join(words)}")
+
+    def raises(self, where: str, raw, messages) -> Raises:
+        spec = raw["raises"]
+        if "type" not in spec:
+            self.fail(where, "`raises` needs a `type`")
+        unknown = set(spec) - {"type", "message", "value", "cause", "context"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)} in `raises`",
+                      "it takes type, message, value, cause, context")
+        for key, value in spec.items():
+            self.require_type(where, f"raises.{key}", value, str, "a word (a TOML string)")
+        self.exception_word(where, "raises.type", spec["type"], raw, vocabulary.EXCEPTION_WORDS)
+        for link in ("cause", "context"):
+            if link in spec:  # the oracle names "thrown" by its type; other words are taken as exception names
+                self.exception_word(where, f"raises.{link}", spec[link], raw, ("thrown",))
+        if "message" in spec and spec["message"] not in messages:
+            self.fail(where, f"unknown message {spec['message']!r}", f"known: {', '.join(messages)}")
+        if "value" in spec:
+            self.outcome_word(where, "raises.value", spec["value"], raw, vocabulary.VALUE_WORDS)
+        return Raises(**spec)
+
+    def warns(self, where: str, spec, messages) -> Warning_:
+        unknown = set(spec) - {"category", "message"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)} in `warns`", "it takes category and message")
+        for key in ("category", "message"):
+            if key not in spec:
+                self.fail(where, f"`warns` needs a `{key}`")
+            self.require_type(where, f"warns.{key}", spec[key], str, "a word (a TOML string)")
+        if not vocabulary.is_warning_name(spec["category"]):
+            self.fail(where, f"{spec['category']!r} in `warns.category` is not a builtin warning category",
+                      "give one such as RuntimeWarning or DeprecationWarning")
+        if spec["message"] not in messages:
+            self.fail(where, f"unknown message {spec['message']!r} in `warns`", f"known: {', '.join(messages)}")
+        return Warning_(spec["category"], spec["message"])
+
+    def versions(self, where: str, raw) -> None:
+        for key in ("since", "until"):
+            if key in raw and not vocabulary.is_version(raw[key]):
+                self.fail(where, f"`{key}` must be a version such as \"3.12\", found {raw[key]!r}")
+
+    def warning(self, number: int, raw, calls, messages) -> dict:
+        """A [[warning]] entry: a warning a call emits in every state."""
+        where = f"[[warning]] entry {number}"
+        unknown = set(raw) - {"call", "argument", "category", "message", "since", "until"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)}",
+                      "it takes call, argument, category, message, since, until")
+        for key in ("call", "argument", "category", "message"):
+            if key not in raw:
+                self.fail(where, f"missing `{key}`")
+            self.require_type(where, key, raw[key], str, "a word (a TOML string)")
+        if raw["call"] not in calls:
+            self.fail(where, f"unknown call {raw['call']!r}", f"known calls: {', '.join(calls)}")
+        if raw["argument"] not in calls[raw["call"]].arguments:
+            self.fail(where, f"unknown argument class {raw['argument']!r} for {raw['call']}()",
+                      f"known: {', '.join(calls[raw['call']].arguments)}")
+        self.warns(where, {"category": raw["category"], "message": raw["message"]}, messages)
+        self.versions(where, raw)
+        return raw
+
+    def unreachable(self, route, number, raw, states, calls, deliveries) -> Unreachable:
+        where = f"[routes.{route}] unreachable entry {number}"
+        if not isinstance(raw, dict):
+            self.fail(where, f"expected an inline table {{ from = ..., call = ..., why = ... }}, found {raw!r}")
+        unknown = set(raw) - {"from", "call", "argument", "delivered", "body", "why", "since", "until"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)}",
+                      "a call case takes from, call, argument; a reaction case delivered, body; both take why, "
+                      "since, until")
+        self.versions(where, raw)
         if "why" not in raw:
             self.fail(where, "missing `why`", "say why the route cannot deliver this case")
-        arguments = raw.get("argument")
-        if isinstance(arguments, str):
-            arguments = [arguments]
+        for key, value in raw.items():
+            if key != "argument":
+                self.require_type(where, key, value, str, "a word (a TOML string)")
+        if ("call" in raw) == ("delivered" in raw):
+            self.fail(where, "needs either `call` and `from` (a call case) or `delivered` and `body` "
+                      "(a reaction case)")
         if "call" in raw:
-            if raw["call"] not in calls or raw.get("from") not in states:
-                self.fail(where, "needs a known `call` and `from` state")
-        elif raw.get("delivered") not in deliveries:
-            self.fail(where, "needs a known `call` or `delivered`")
+            if "body" in raw:
+                self.fail(where, "a call case has no `body`")
+            self.words(where, "call", raw["call"], list(calls), "call")
+            self.words(where, "from", raw.get("from"), list(states), "state")
+            arguments = raw.get("argument")
+            if arguments is not None:
+                arguments = self.words(where, "argument", arguments, list(calls[raw["call"]].arguments), "argument class")
+        else:
+            if "from" in raw or "argument" in raw:
+                self.fail(where, "a reaction case has no `from` or `argument`")
+            self.words(where, "delivered", raw["delivered"], list(deliveries), "delivery")
+            self.words(where, "body", raw.get("body"), deliveries[raw["delivered"]]["reactions"], "body reaction")
+            arguments = None
         return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
                            tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
                            raw.get("since"), raw.get("until"))
+
+    def check_unreachable_twice(self, route: str, entries, calls, states) -> None:
+        """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
+        for version in self.data["protocol"]["versions"]:
+            seen: dict[tuple, int] = {}
+            for number, entry in enumerate(entries, 1):
+                if not _in_versions(entry, version_tuple(version)):
+                    continue
+                if entry.call:
+                    cases = [("call", entry.source, entry.call, a)
+                             for a in entry.arguments or calls[entry.call].arguments]
+                else:
+                    cases = [("reaction", entry.delivered, entry.body)]
+                for case in cases:
+                    if case in seen:
+                        self.fail(f"[routes.{route}] unreachable entry {number}",
+                                  f"lists the case {_case_text(case)} again (entry {seen[case]} has it) on "
+                                  f"Python {version}", "remove one of the two, or give them other versions")
+                    seen[case] = number
 
     # -- whole-table checks ------------------------------------------------------------------------
     def check_ids(self, rows):
@@ -525,6 +732,18 @@ class _Builder:
                               f"Python {version[0]}.{version[1]}",
                               "give them non-overlapping `since`/`until`, or remove one")
 
+    def check_thrown_delivery(self, model: Model, table, row: Transition, version_text) -> None:
+        """A delivery whose body receives, or whose reactions answer with, the thrown exception can only be
+        entered by a throw() of an exception: otherwise there is no thrown exception to predict with."""
+        uses_thrown = model.deliveries[row.enters].get("arrives") == "thrown" or any(
+            reaction.delivered == row.enters and reaction.raises is not None
+            and "thrown" in (reaction.raises.type, reaction.raises.cause, reaction.raises.context)
+            for reaction in table.values())
+        if uses_thrown and not _throws_an_exception(row.call, row.argument):
+            self.fail(f"transition {row.id!r}", f"enters {row.enters!r}, which works with the thrown exception, "
+                      f"but {row.call}({row.argument}) throws none (Python {version_text}, route {row.route!r})",
+                      "enter another delivery")
+
     def check_table(self, model: Model, version, route, version_text):
         table = model.table(version, route)
         unreachable = model.unreachable_cases(route, version)
@@ -541,6 +760,7 @@ class _Builder:
                                   f"{version_text}", "add a row for it (or an `unreachable` entry for a route)")
                     if row.enters:
                         entered.add(row.enters)
+                        self.check_thrown_delivery(model, table, row, version_text)
         for delivered in sorted(entered):
             for body in model.deliveries[delivered]["reactions"]:
                 case = ("reaction", delivered, body)
@@ -558,6 +778,10 @@ class _Builder:
             if state not in reachable:
                 self.fail(f"state {state!r}", f"unreachable from {model.initial} on Python {version_text} "
                           f"(route {route!r})", "add a transition into it, or remove the state")
+
+
+def _throws_an_exception(call, argument) -> bool:
+    return call == "throw" and argument in vocabulary.THROWS_AN_EXCEPTION
 
 
 def _case_text(case: tuple) -> str:

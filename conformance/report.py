@@ -77,11 +77,15 @@ def driver_verdict(result: DriverResults, strict_messages: bool) -> str:
 def write_json(report: dict, path: str | os.PathLike) -> None:
     """Write atomically, so an interrupted run never leaves half a file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
-        json.dump(report, handle, indent=2)
-        handle.write("\n")
-    os.replace(handle.name, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            json.dump(report, handle, indent=2)
+            handle.write("\n")
+        os.replace(handle.name, path)
+    except OSError as error:
+        raise ReportError(f"{path}: cannot write the report ({error.strerror or error}); "
+                          "choose a path in a folder you can write to") from None
 
 
 def read_json(path: str | os.PathLike) -> dict:
@@ -122,7 +126,11 @@ def write_junit(report: dict, path: str | os.PathLike) -> None:
             lines.append("    </testcase>")
         lines.append("  </testsuite>")
     lines.append("</testsuites>")
-    Path(path).write_text("\n".join(lines) + "\n")
+    try:
+        Path(path).write_text("\n".join(lines) + "\n")
+    except OSError as error:
+        raise ReportError(f"{path}: cannot write the JUnit report ({error.strerror or error}); "
+                          "choose a path in a folder you can write to") from None
 
 
 FULL_FAILURES = 3  # failures printed in full; every other violated transition gets one line

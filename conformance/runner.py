@@ -10,6 +10,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Unsatisfiable
 from hypothesis.stateful import get_state_machine_test
 
+from .body import SuiteError
 from .drivers import DRIVERS, DriverUnavailable
 from .engine import build_machine, machine_settings
 from .model import Model, load_model
@@ -125,7 +126,11 @@ def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpo
         except Unsatisfiable:  # every example ran into a transition already reported
             return
         except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
-            found = [e for e in getattr(error, "exceptions", [error]) if isinstance(e, ConformanceFailure)]
+            errors = getattr(error, "exceptions", [error])
+            suite_errors = [e for e in errors if isinstance(e, SuiteError)]
+            if suite_errors:  # a bug of the suite is never recorded as the subject's behaviour: the run ends
+                raise suite_errors[0]
+            found = [e for e in errors if isinstance(e, ConformanceFailure)]
             if not found:
                 results.error = f"{type(error).__name__}: {error}"
                 return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .body import SuiteError
 from .model import Model
 from .observation import (Difference, Observation, SubjectFailure, compare, describe_difference, failing,
                           outcome_words)
@@ -84,7 +85,11 @@ class Session:
 
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
-        prediction = self.oracle.predict(self.state, step)
+        try:
+            prediction = self.oracle.predict(self.state, step)
+        except Exception as error:  # the oracle's bug, or a model it cannot read: never the subject's doing
+            raise SuiteError(f"the oracle could not predict {step.describe()} from {self.state}: "
+                             f"{type(error).__name__}: {error}") from error
         leading = set(avoidance_key(prediction.transitions))
         if any(set(key) <= leading for key in self.avoid):
             raise Avoided(step.describe())
