@@ -694,6 +694,7 @@ class _Builder:
 
     def check_unreachable_twice(self, route: str, entries, calls, states) -> None:
         """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
+        where = f"[routes.{route}] unreachable entry"
         for version in self.data["protocol"]["versions"]:
             seen: dict[tuple, int] = {}
             for number, entry in enumerate(entries, 1):
@@ -706,9 +707,9 @@ class _Builder:
                     cases = [("reaction", entry.delivered, entry.body)]
                 for case in cases:
                     if case in seen:
-                        self.fail(f"[routes.{route}] unreachable entry {number}",
-                                  f"lists the case {_case_text(case)} again (entry {seen[case]} has it) on "
-                                  f"Python {version}", "remove one of the two, or give them other versions")
+                        self.fail(f"{where} {seen[case]} and {where} {number}",
+                                  f"both list the case {_case_text(case)} on Python {version}",
+                                  "remove one of the two, or give them versions that do not overlap")
                     seen[case] = number
 
     # -- whole-table checks ------------------------------------------------------------------------

@@ -260,7 +260,8 @@ def describe_difference(difference: Difference, model=None) -> str:
         aspect = model.attributes.get(name, {}).get("name", aspect)
     if aspect == "events" and isinstance(difference.expected, list) and isinstance(difference.observed, list):
         return _events_difference(difference.expected, difference.observed)
-    if aspect.startswith("events[") and difference.aspect.count(".") == 0 and isinstance(difference.expected, list):
+    if aspect.startswith("events[") and "." not in aspect and isinstance(difference.expected, list) \
+            and difference.expected[:1] not in (["raised"], ["returned"]):
         return f"{aspect}: expected {event_words(difference.expected)}; observed {event_words(difference.observed)}"
     return f"{aspect}: expected {format_value(difference.expected)}, observed {format_value(difference.observed)}"
 

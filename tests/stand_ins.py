@@ -66,7 +66,15 @@ class RewordsErrors(Forwarding):
         try:
             return self.coroutine.send(value)
         except (TypeError, RuntimeError, ValueError) as error:
-            raise type(error)("something went wrong") from error.__cause__
+            reworded = type(error)("something went wrong")
+            links = error.__cause__, error.__context__
+        # Raised outside the handler, with the original's cause and context: only the text differs. The
+        # original is not kept (its traceback would keep the coroutine alive past its collection).
+        reworded.__cause__, reworded.__context__ = links
+        try:
+            raise reworded
+        finally:
+            reworded = links = None
 
 
 class HidesIntrospection(Forwarding):

@@ -80,8 +80,10 @@ def test_each_broken_wrapper_is_caught_and_explained(wrapper, blamed):
     for failure in found.failures:  # one per violated transition, each shrunk
         assert failure["source"] == "hypothesis"
         assert sequence_length(failure["steps"]) <= 3, failure["text"]
-        for words in ("Violated transition:", "Call sequence on a fresh subject:", "Expected:", "Observed:"):
+        for words in ("Violated transition:", "Call sequence on a fresh subject:", "Differences:"):
             assert words in failure["text"]
+        assert ("Expected:" in failure["text"] and "Observed:" in failure["text"]) \
+            or "Outcome and state as expected:" in failure["text"]
     assert found.violated & blamed, found.violated
 
 

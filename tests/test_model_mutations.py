@@ -201,8 +201,10 @@ def test_a_warning_category_that_is_not_one(tmp_path):
 
 def test_an_unreachable_case_listed_twice(tmp_path):
     entry = '  { delivered = "close",          body = "await", why = "x" },\n'
-    message = refused(tmp_path, "unreachable = [\n", "unreachable = [\n" + entry)
-    assert "[routes.delegation] unreachable entry" in message and "again" in message
+    delegation = '[routes.delegation]\nmeaning = "the coroutine is awaited by an outer coroutine (`return await coro`); ' \
+                 'the calls are made on the outer one"\nunreachable = [\n'
+    message = refused(tmp_path, delegation, delegation + entry)
+    assert "[routes.delegation] unreachable entry" in message and "both list the case" in message
 
 
 def test_a_body_word_in_a_row_whose_body_does_not_make_it(tmp_path):
