@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from conformance.drivers import DRIVERS  # noqa: E402
 from conformance.drivers.agent import AgentDriver  # noqa: E402
-from conformance.model import load_model  # noqa: E402
-from conformance.runner import RunOptions, run_driver  # noqa: E402
-from conformance.steps import Plan, Step  # noqa: E402
-from conformance.targets import AgentProcess, discover_targets  # noqa: E402
+from conformance.engine.runner import RunOptions, run_driver  # noqa: E402
+from conformance.protocol.model import load_model  # noqa: E402
+from conformance.protocol.steps import Plan, Step  # noqa: E402
+from conformance.remote.targets import AgentProcess, discover_targets  # noqa: E402
 
 
 def calls_through_agent(process: AgentProcess, model, calls: int) -> tuple[float, float]:
@@ -68,7 +68,7 @@ def engine_rates(examples: int) -> tuple[float, float]:
 
 
 def _this_interpreter():
-    from conformance.targets import resolve_target
+    from conformance.remote.targets import resolve_target
 
     return resolve_target(shlex.quote(sys.executable))
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE  # noqa: E402
-from conformance.check import CheckOptions, check  # noqa: E402
+from conformance.checking.check import CheckOptions, check  # noqa: E402
 
 
 def interpreter_for(version: tuple[int, int]) -> str | None:

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conformance import body  # noqa: E402
 from conformance.drivers import DirectDriver  # noqa: E402
-from conformance.engine import build_machine, machine_settings  # noqa: E402
-from conformance.model import load_model  # noqa: E402
-from conformance.results import DriverResults  # noqa: E402
-from conformance.session import Session  # noqa: E402
-from conformance.tour import plan_tour  # noqa: E402
+from conformance.engine.machine import build_machine, machine_settings  # noqa: E402
+from conformance.engine.results import DriverResults  # noqa: E402
+from conformance.engine.session import Session  # noqa: E402
+from conformance.engine.tour import plan_tour  # noqa: E402
+from conformance.protocol.model import load_model  # noqa: E402
 
 
 def default_run() -> tuple[float, dict]:

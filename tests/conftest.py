@@ -41,6 +41,6 @@ def require_program(name: str, *alternatives: str) -> str:
 
 @pytest.fixture
 def model():
-    from conformance.model import load_model
+    from conformance.protocol.model import load_model
 
     return load_model()

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from conformance.drivers.agent import AgentDriver, run_driver_on_target
-from conformance.model import load_model
-from conformance.observation import SubjectFailure
-from conformance.runner import RunOptions, run_driver
-from conformance.steps import Plan, Step
-from conformance.targets import AgentProcess, TargetError, resolve_target
+from conformance.drivers.agent import AgentDriver
+from conformance.engine.runner import RunOptions, run_driver
+from conformance.protocol.model import load_model
+from conformance.protocol.observation import SubjectFailure
+from conformance.protocol.steps import Plan, Step
+from conformance.remote.targets import AgentProcess, TargetError, resolve_target
 
 FAKES = Path(__file__).parent / "agent_fakes"
 ROOT = Path(__file__).parent.parent
@@ -35,7 +35,7 @@ def run_fake(mode: str, call: str, driver: str = "direct", timeout: float = 1.5,
     model = load_model("coroutine")
     process = AgentProcess(resolve_target(fake_target(mode, call, *marker)), call_timeout=timeout)
     try:
-        results = run_driver_on_target(driver, RunOptions(examples=2, seed=0), {"coroutine": model}, process)
+        results = run_driver_in_child(driver, RunOptions(examples=2, seed=0), {"coroutine": model}, process)
         return results, process.restarts
     finally:
         process.close()

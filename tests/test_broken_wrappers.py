@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE
-from conformance.check import CheckOptions, check
+from conformance.checking.check import CheckOptions, check
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent

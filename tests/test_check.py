@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.check import CheckOptions, check
+from conformance.checking.check import CheckOptions, check
 from conformance.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

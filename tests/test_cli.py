@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from conformance.drivers import DRIVERS
-from conformance.model import load_model
+from conformance.protocol.model import load_model
 
 
 def coroconf(*arguments, cwd=None, timeout=600):

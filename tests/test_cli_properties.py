@@ -12,7 +12,8 @@ import contextlib
 import io
 import warnings
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conformance.cli import main
 

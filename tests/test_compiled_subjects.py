@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.expectations import load_expectations
+from conformance.output.expectations import load_expectations
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def test_the_compiled_body_gets_the_expected_verdicts(compiler, tmp_path):
 
 def test_the_build_is_cached_by_source_and_compiler_version():
     require_compiler("cython")
-    from conformance.compiled import build
+    from conformance.remote.compiled import build
 
     first_module, _ = build("cython")
     started = time.perf_counter()

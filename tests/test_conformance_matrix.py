@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.expectations import compare_with_expectations, load_expectations
-from conformance.targets import discover_targets
+from conformance.output.expectations import compare_with_expectations, load_expectations
+from conformance.remote.targets import discover_targets
 from tests.conftest import missing, require_program
 
 ROOT = Path(__file__).parent.parent

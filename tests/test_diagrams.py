@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conformance import diagrams
 from conformance.cli import main
 from conformance.drivers.direct import DirectDriver
-from conformance.model import DIRECT, available_models, load_model
-from conformance.report import build_report
-from conformance.runner import RunOptions, run_driver
-from conformance.spec import spec_markdown
+from conformance.engine.runner import RunOptions, run_driver
+from conformance.output import diagrams
+from conformance.output.report import build_report
+from conformance.output.spec import spec_markdown
+from conformance.protocol.model import DIRECT, available_models, load_model
 from tests.conftest import require_program
 from tests.stand_ins import Forwarding, SwallowsIgnoredExit
 

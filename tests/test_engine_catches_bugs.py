@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import body
 from conformance.drivers.base import InProcessDriver
-from conformance.model import load_model
-from conformance.results import DriverResults, sequence_length
-from conformance.runner import Checkpoint, RunOptions, hypothesis_rounds, run_driver
-from conformance.session import Session
-from tests.stand_ins import (Forwarding, DropsSentValue, ThrowNeverReachesBody, CloseSkipsFinally, SwallowsIgnoredExit, LosesReturnValue, RewordsErrors, HidesIntrospection)
+from conformance.engine.results import DriverResults, sequence_length
+from conformance.engine.runner import (
+    Checkpoint,
+    RunOptions,
+    hypothesis_rounds,
+    run_driver,
+)
+from conformance.engine.session import Session
+from conformance.protocol.model import load_model
+from conformance.subject import body
+from tests.stand_ins import (
+    CloseSkipsFinally,
+    DropsSentValue,
+    Forwarding,
+    HidesIntrospection,
+    LosesReturnValue,
+    RewordsErrors,
+    SwallowsIgnoredExit,
+    ThrowNeverReachesBody,
+)
 
 MODEL = load_model()
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conformance.cli import main
-from conformance.html_report import write_html
-from conformance.model import load_model
-from conformance.report import read_json
+from conformance.output.html_report import write_html
+from conformance.output.report import read_json
+from conformance.protocol.model import load_model
 from tests.conftest import require_program
 from tests.test_diagrams import BrokenDriver, run_report
 

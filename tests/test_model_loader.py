@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conformance.model import ModelError, default_model_path, load_model
+from conformance.protocol.model import ModelError, default_model_path, load_model
 
 SHIPPED = default_model_path().read_text()
 

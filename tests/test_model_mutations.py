@@ -15,8 +15,14 @@ import re
 
 import pytest
 
-from conformance import body, values, vocabulary
-from conformance.model import ModelError, default_model_path, load_model, read_toml
+from conformance.protocol import values, vocabulary
+from conformance.protocol.model import (
+    ModelError,
+    default_model_path,
+    load_model,
+    read_toml,
+)
+from conformance.subject import body
 
 MODELS = ("coroutine", "generator")
 

@@ -20,7 +20,7 @@ def plugin_arguments() -> list[str]:
 
 USER_TESTS = '''
 from hypothesis import settings
-from conformance.testing import conformance_tests
+from conformance.checking.testing import conformance_tests
 from examples.tracing import traced
 from examples.buggy_tracing import timed
 from examples.future_like import Box

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.check import CheckOptions, check
+from conformance.checking.check import CheckOptions, check
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent

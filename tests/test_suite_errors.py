@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from conformance import body
 from conformance.cli import main
-from conformance.model import default_model_path
+from conformance.protocol.model import default_model_path
+from conformance.subject import body
 
 
 def coroconf(*arguments) -> tuple[int, str, str]:

@@ -1,8 +1,13 @@
 """Drivers: the ways a call reaches the subject. Each one offers the same small interface (`Driver`)."""
 
-from .base import Driver, InProcessDriver, DriverUnavailable
-from .direct import DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver
-from .asyncio_task import AsyncioDriver
+from conformance.drivers.asyncio_task import AsyncioDriver
+from conformance.drivers.base import Driver, DriverUnavailable, InProcessDriver
+from conformance.drivers.direct import (
+           AwaitIteratorDriver,
+           DelegationDriver,
+           DirectDriver,
+           GeneratorDriver,
+)
 
 DRIVERS = {driver.name: driver for driver in
            (DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver)}

@@ -7,13 +7,16 @@ The child builds the subject and the call target the way the in-process driver o
 
 from __future__ import annotations
 
-from ..model import Model, load_model
-from ..observation import Observation, ObservationError, SubjectFailure
-from ..results import DriverResults
-from ..steps import Step
-from ..targets import AgentProcess, ProtocolError
-from . import DRIVERS
-from .base import Driver, DriverUnavailable
+from conformance.drivers import DRIVERS
+from conformance.drivers.base import Driver, DriverUnavailable
+from conformance.protocol.model import Model
+from conformance.protocol.observation import (
+    Observation,
+    ObservationError,
+    SubjectFailure,
+)
+from conformance.protocol.steps import Step
+from conformance.remote.targets import AgentProcess, ProtocolError
 
 
 class AgentDriver(Driver):
@@ -95,66 +98,4 @@ def unobservable() -> Observation:
     return Observation(outcome=None, state=None, attributes={}, warnings=None, events=None)
 
 
-# -- running a whole target -----------------------------------------------------------------------
-
-def run_driver_on_target(name: str, options, models: dict[str, Model], process: AgentProcess,
-                         progress=None) -> DriverResults:
-    """Like runner.run_driver_by_name, with the subject inside the child interpreter."""
-    from ..runner import run_driver
-
-    model_name = DRIVERS[name].model_name
-    model = models.get(model_name) or load_model(options.model_path or model_name)
-    models[model_name] = model
-    try:
-        driver = AgentDriver(model, process, name)
-    except DriverUnavailable as error:
-        return DriverResults(name, DRIVERS[name].route, model.name, "%d.%d" % options.version, error=str(error))
-    except SubjectFailure as failure:
-        return DriverResults(name, DRIVERS[name].route, model.name, "%d.%d" % options.version,
-                             error=f"{failure.verdict}: {failure.detail}")
-    return run_driver(model, driver, options, progress)
-
-
-def add_interpreter_options(parser) -> None:
-    """The `run` command's options for running the subject in another interpreter."""
-    parser.add_argument("--interpreter", metavar="TARGET",
-                        help="run the subjects inside this interpreter through the agent: a Python command "
-                             "(pypy3, /usr/bin/python3.11, ~/.pyenv/versions/3.8.18/bin/python), pyodide or "
-                             "micropython; the profile follows the version it reports unless --profile is given")
-    parser.add_argument("--call-timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="with --interpreter: a call with no answer after this long is a hang (default 10)")
-    parser.add_argument("--subject-module", metavar="FILE",
-                        help="with --interpreter: a module (source or compiled) whose scripted_body and "
-                             "scripted_generator replace body.py's as the subject factory")
-
-
-def interpreter_run(arguments, options, progress=None):
-    """Start the target named by --interpreter; return (run one driver by name, the report's interpreter
-    field, close). Bad targets are usage errors."""
-    from ..cli import UsageError
-    from ..targets import TargetError, resolve_target
-
-    if arguments.call_timeout <= 0:
-        raise UsageError(f"--call-timeout must be a positive number of seconds, found {arguments.call_timeout}")
-    try:
-        spec = resolve_target(arguments.interpreter)
-        process = AgentProcess(spec, call_timeout=arguments.call_timeout, subject_module=arguments.subject_module)
-        if progress:
-            progress(f"starting the agent in {spec.describe()}")
-        hello = process.start()
-    except TargetError as error:
-        raise UsageError(str(error)) from None
-    if progress:
-        progress(f"{spec.label}: {hello.get('version_text')}")
-    if not arguments.profile:
-        options.version = process.version()
-    if not arguments.drivers:
-        options.drivers = [name for name in DRIVERS if name in hello.get("drivers", ())]
-
-    def run_one(name, run_options, models, say=None):
-        return run_driver_on_target(name, run_options, models, process, say)
-
-    return run_one, process.info(), process.close
-
-
-__all__ = ["AgentDriver", "run_driver_on_target", "add_interpreter_options", "interpreter_run"]
+__all__ = ["AgentDriver"]

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-from .. import body
-from ..observation import HANG, SubjectFailure
-from .base import InProcessDriver
+from conformance.drivers.base import InProcessDriver
+from conformance.protocol.observation import HANG, SubjectFailure
+from conformance.subject import body
 
 body.EXCEPTIONS.setdefault("CancelledError", asyncio.CancelledError)
 CANCEL_MESSAGE = "cancelled by coroutine-conformance"

@@ -7,10 +7,10 @@ import inspect
 import platform
 import warnings
 
-from .. import body
-from ..model import RUNNING, Model
-from ..observation import Observation
-from ..steps import Step
+from conformance.protocol.model import RUNNING, Model
+from conformance.protocol.observation import Observation
+from conformance.protocol.steps import Step
+from conformance.subject import body
 
 
 class DriverUnavailable(Exception):

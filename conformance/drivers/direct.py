@@ -6,8 +6,8 @@ from __future__ import annotations
 import gc
 import types
 
-from .. import body
-from .base import InProcessDriver
+from conformance.drivers.base import InProcessDriver
+from conformance.subject import body
 
 
 class DirectDriver(InProcessDriver):

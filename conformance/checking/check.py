@@ -1,0 +1,216 @@
+"""Check a user's object against the coroutine model: a wrapper or a decorator is driven by every driver
+exactly as the native scripted body is; an awaitable is checked by the awaitable protocol checks.
+
+This module is the public entry point behind `coroconf check`, the pytest plugin and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import logging
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+
+from conformance.checking.awaitables import check_awaitable
+from conformance.checking.isolation import journaled
+from conformance.checking.subjects import (
+    KINDS,
+    Subject,
+    awaitable_subject,
+    decorator_subject,
+    make_subject,
+    needs_event_loop,
+    wrapper_subject,
+)
+from conformance.drivers import DRIVERS
+from conformance.engine.results import DriverResults, sequence_length
+from conformance.engine.runner import RunOptions, run_driver
+from conformance.errors import SubjectError
+from conformance.output.report import build_report
+from conformance.protocol.model import load_model
+from conformance.protocol.observation import CONFORMS, DEVIATES
+from conformance.subject.body import SuiteError
+
+# The ways a caller can hold a coroutine-like object; the generator driver is about generator-based
+# coroutines, which a wrapper of a native coroutine is not.
+WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio")
+NEEDS_AWAIT = ("await", "delegation")
+LOOP_DRIVERS = ("asyncio",)  # the drivers that run the object inside an event loop
+
+
+@dataclass
+class CheckOptions:
+    examples: int | None = None  # Hypothesis examples per driver; None: the loaded profile's max_examples
+    seed: int | None = None
+    strict_messages: bool = True
+    version: tuple[int, int] = tuple(sys.version_info[:2])
+    require_observable: bool = False  # --require-introspection: missing cr_* / inspect state fails
+    drivers: list[str] = field(default_factory=lambda: list(WRAPPER_DRIVERS))
+    timeout: float = 10.0  # seconds the user's factory may take to return once
+    baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
+    avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+
+
+@dataclass
+class CheckResult:
+    """What a check found: per-driver results (wrapper, decorator) or protocol findings (awaitable)."""
+
+    subject: Subject
+    options: CheckOptions
+    results: list[DriverResults] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # awaitable checks: {check, verdict, text}
+    seconds: float = 0.0
+    first_failure_seconds: float | None = None
+
+    @property
+    def report(self) -> dict:
+        models = {"coroutine": load_model("coroutine")}
+        report = build_report(self.results, models, self.options)
+        report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
+                             "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
+        shortest = self.shortest_failure()
+        report["detection"] = {"seconds": round(self.seconds, 3),
+                               "first_failure_seconds": self.first_failure_seconds,
+                               "shortest_failure_calls": sequence_length(shortest["steps"]) if shortest else None}
+        if self.findings:
+            report["findings"] = self.findings
+            if any(f["verdict"] != CONFORMS for f in self.findings):
+                report["verdict"] = DEVIATES
+        return report
+
+    @property
+    def conforms(self) -> bool:
+        return self.report["verdict"] == CONFORMS
+
+    @property
+    def failures(self) -> list[dict]:
+        """Every failure found, each with its call sequence ("steps") and explanation ("text")."""
+        found = [dict(failure, driver=result.driver) for result in self.results for failure in result.failures]
+        found += [{"driver": result.driver, "text": f"the {result.driver!r} driver could not run: {result.error}",
+                   "steps": []} for result in self.results if result.error]
+        return found + [f for f in self.findings if f["verdict"] != CONFORMS]
+
+    def shortest_failure(self) -> dict | None:
+        """The failure with the fewest calls (not counting the final garbage collection)."""
+        sequences = [f for f in self.failures if f.get("steps")]
+        return min(sequences, key=lambda f: sequence_length(f["steps"]), default=None)
+
+
+def check(kind: str, spec_or_object, options: CheckOptions | None = None, progress=None) -> CheckResult:
+    """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable.
+    Raises SubjectError for input that cannot be checked, NotConforming for an unusable __await__."""
+    options = options or CheckOptions()
+    if kind not in KINDS:
+        raise SubjectError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if isinstance(spec_or_object, str):
+        subject = make_subject(kind, spec_or_object, options.timeout)
+    else:
+        spec = f"{getattr(spec_or_object, '__module__', '?')}:{getattr(spec_or_object, '__qualname__', spec_or_object)}"
+        make = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}[kind]
+        subject = make(spec, spec_or_object, options.timeout)
+    return check_subject(subject, options, progress)
+
+
+def check_subject(subject: Subject, options: CheckOptions, progress=None) -> CheckResult:
+    started = time.perf_counter()
+    if options.baseline != "auto":
+        subject.baseline = options.baseline
+    result = CheckResult(subject, options)
+    if subject.kind == "awaitable":
+        result.findings = check_awaitable(subject, options, progress)
+        failed = [f for f in result.findings if f["verdict"] != CONFORMS]
+        result.first_failure_seconds = failed[0]["seconds"] if failed else None
+    else:
+        model = load_model("coroutine")
+        run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
+                                 strict_messages=options.strict_messages, version=options.version,
+                                 require_observable=options.require_observable, avoid=options.avoid)
+        # Drivers the object cannot support at all fail at once, so they go first.
+        order = sorted(options.drivers, key=lambda n: not (n in NEEDS_AWAIT and not subject.has_await))
+        loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
+        for name in order:
+            collect_leftovers()
+            if loop_only and name not in LOOP_DRIVERS:
+                result.results.append(not_applicable(model, name, run_options, loop_only))
+                continue
+            driver_result = run_subject_driver(model, name, subject, run_options, progress)
+            if driver_result.error and driver_result.first_failure_seconds is None:
+                driver_result.first_failure_seconds = time.perf_counter() - driver_result.started
+            if driver_result.first_failure_seconds is not None and result.first_failure_seconds is None:
+                result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
+                                                - started)
+            result.results.append(driver_result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def not_applicable(model, name: str, options: RunOptions, why: str) -> DriverResults:
+    driver_class = DRIVERS[name]
+    return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, driver_class.description,
+                         not_applicable=why)
+
+
+OUTPUT_LIMIT = 200  # lines of each stream kept in the report
+
+
+@contextlib.contextmanager
+def captured_output():
+    """While the user's object runs: its stdout, stderr and log records go to a dict (filled on exit), not
+    to the terminal; warnings are the drivers' observations, so none is printed either."""
+    stdout, stderr, records = io.StringIO(), io.StringIO(), []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+    root, output = logging.getLogger(), {}
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield output
+    finally:
+        root.handlers[:], root.level = saved_handlers, saved_level
+        for name, lines in (("stdout", stdout.getvalue().splitlines()), ("stderr", stderr.getvalue().splitlines()),
+                            ("log", records)):
+            if lines:
+                output[name] = {"count": len(lines), "first": lines[:OUTPUT_LIMIT]}
+
+
+def collect_leftovers() -> None:
+    """Finalize what earlier runs left in reference cycles now, so that their never-awaited warnings do
+    not land in a later step's observation."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gc.collect()
+
+
+def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, progress=None) -> DriverResults:
+    """One driver over the user's object; whatever breaks in the user's code becomes this driver's error."""
+    driver_class = DRIVERS[name]
+    version = "%d.%d" % options.version
+    if name in NEEDS_AWAIT and not subject.has_await:
+        return DriverResults(name, driver_class.route, model.name, version, driver_class.description,
+                             error="the object has no __await__ method, so `await obj` fails; a coroutine has one")
+    driver = journaled(driver_class(model, subject_factory=subject.factory, subject_name=subject.name,
+                                    baseline_route=subject.baseline_route))
+    started = time.perf_counter()
+    try:
+        with captured_output() as output:
+            results = run_driver(model, driver, options, progress)
+        results.output = output
+        return results
+    except SuiteError:  # our own bug: it ends the check, it is not a finding about the user's object
+        raise
+    except Exception as error:  # noqa: BLE001 - the user's object broke the driver: a finding, not our end
+        try:
+            driver.end()
+        except Exception:  # noqa: BLE001
+            pass
+        failed = DriverResults(name, driver_class.route, model.name, version, driver_class.description,
+                               error=f"{type(error).__name__}: {error}")
+        failed.seconds = failed.first_failure_seconds = time.perf_counter() - started
+        return failed

@@ -1,0 +1,33 @@
+"""The pytest plugin (entry point `pytest11`): a fixture and an option for checking your own coroutine
+wrappers, decorators and awaitables inside your test suite. The test-class factory is in conformance.testing.
+
+    def test_my_wrapper(coroutine_conformance):
+        coroutine_conformance(traced, kind="wrapper")
+
+`--coroconf-require-introspection` makes every such check fail where the object offers no cr_* attributes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("coroutine-conformance")
+    group.addoption("--coroconf-require-introspection", action="store_true", default=False,
+                    help="coroutine conformance checks fail when an object offers no cr_* attributes / inspect state")
+
+
+@pytest.fixture
+def coroutine_conformance(request):
+    """`coroutine_conformance(obj, kind=..., **options)`: check now, fail the test with the shortest call
+    sequence if `obj` deviates from the coroutine model; returns the CheckResult."""
+    from conformance.checking.testing import assert_conforms
+
+    required = request.config.getoption("--coroconf-require-introspection")
+
+    def run(obj, kind, **options):
+        options.setdefault("require_introspection", required)
+        return assert_conforms(obj, kind, **options)
+
+    return run

@@ -1,0 +1,194 @@
+"""A conformance run: for each driver, the deterministic tour, then the Hypothesis machine."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+from hypothesis import seed as hypothesis_seed
+from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import get_state_machine_test
+
+from conformance.drivers import DRIVERS, DriverUnavailable
+from conformance.drivers.agent import AgentDriver
+from conformance.engine.machine import build_machine, machine_settings
+from conformance.engine.results import DriverResults
+from conformance.engine.session import Avoided, ConformanceFailure, Session
+from conformance.engine.tour import plan_tour, unexercisable
+from conformance.protocol.model import Model, load_model
+from conformance.protocol.observation import SubjectFailure
+from conformance.remote.targets import AgentProcess, resolve_target
+from conformance.subject.body import SuiteError
+
+PROGRESS_SECONDS = 5.0  # how often a long Hypothesis phase says how far it is
+CHECKPOINT_SECONDS = 1.0  # how often a driver's results so far are handed to RunOptions.checkpoint
+
+
+@dataclass
+class RunOptions:
+    drivers: list[str] = field(default_factory=lambda: list(DRIVERS))
+    examples: int | None = None  # None: the Hypothesis profile's max_examples
+    seed: int | None = None
+    strict_messages: bool = True
+    version: tuple[int, int] = tuple(sys.version_info[:2])
+    model_path: str | None = None  # overrides the driver's own model (coroutine, generator)
+    require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
+    checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
+    avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+
+
+MAX_ROUNDS = 8  # Hypothesis runs per driver, each looking for a violated transition not yet reported
+
+
+def run_driver(model: Model, driver, options: RunOptions, progress=None) -> DriverResults:
+    """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded, once per violated
+    transition, with the shortest call sequence found for it."""
+    version_text = "%d.%d" % options.version
+    results = DriverResults(driver.name, driver.route, model.name, version_text, driver.description)
+    session = Session(model, driver, options.version, results, options.strict_messages,
+                      options.require_observable, options.avoid)
+    started = time.perf_counter()
+    say = progress or (lambda text: None)
+    checkpoint = Checkpoint(options, results, started)
+    sequences, exercisable = plan_tour(session.oracle, driver)
+    results.exercisable = exercisable
+    results.unexercisable = unexercisable(session.oracle, driver, exercisable)
+    say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
+    try:
+        deviating = 0
+        for sequence in sequences:
+            checkpoint.save()
+            deviating += tour_sequence(session, sequence)
+        say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
+            f"{deviating} deviating sequences; running Hypothesis")
+        if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
+            hypothesis_rounds(session, options, checkpoint, say)
+    finally:
+        driver.finish()
+    results.seconds = time.perf_counter() - started
+    say(f"{driver.name}: {results.examples} examples, {results.steps} steps, {results.seconds:.1f} s")
+    return results
+
+
+class Checkpoint:
+    """Hands a driver's results so far to RunOptions.checkpoint, at most once a second."""
+
+    def __init__(self, options: RunOptions, results: DriverResults, started: float):
+        self.options, self.results, self.started = options, results, started
+        self.last = time.perf_counter()
+
+    def save(self) -> None:
+        if self.options.checkpoint is not None and time.perf_counter() - self.last >= CHECKPOINT_SECONDS:
+            self.last = time.perf_counter()
+            self.results.seconds = self.last - self.started
+            self.options.checkpoint(self.results)
+
+
+def tour_sequence(session: Session, sequence) -> int:
+    """Take one tour sequence (then the final calls) on a fresh subject, up to its first failing step;
+    1 if a step failed (the failure is recorded), else 0."""
+    session.begin()
+    try:
+        for step in sequence + ["final"]:
+            for actual in (session.final_steps() if step == "final" else [step]):
+                record = session.take(actual)
+                if record.failures:
+                    session.results.add_failure(session.failure_entry(record, "tour"))
+                    return 1
+        return 0
+    except Avoided:
+        return 0
+    finally:
+        session.end()
+
+
+def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpoint, say) -> None:
+    """Let Hypothesis look for violated transitions not reported yet, one per round: each round shrinks its
+    failure to a shortest sequence, and the next round passes over failures of transitions already known."""
+    results = session.results
+    last_said = [time.perf_counter()]
+
+    def tick():
+        checkpoint.save()
+        if time.perf_counter() - last_said[0] >= PROGRESS_SECONDS:
+            last_said[0] = time.perf_counter()
+            say(f"{session.driver.name}: {results.examples} examples, {results.steps} steps so far, "
+                f"{len(results.violated)} violated transitions")
+
+    session.on_begin = tick
+    for _ in range(MAX_ROUNDS):
+        known = set(results.violated)
+        test = get_state_machine_test(build_machine(session, known), settings=machine_settings(options.examples))
+        if options.seed is not None:
+            test = hypothesis_seed(options.seed)(test)
+        try:
+            test()
+            return
+        except Unsatisfiable:  # every example ran into a transition already reported
+            return
+        except Exception as error:  # noqa: BLE001 - every failure, or a crash of subject or driver, is recorded
+            errors = getattr(error, "exceptions", [error])
+            suite_errors = [e for e in errors if isinstance(e, SuiteError)]
+            if suite_errors:  # a bug of the suite is never recorded as the subject's behaviour: the run ends
+                raise suite_errors[0]
+            found = [e for e in errors if isinstance(e, ConformanceFailure)]
+            if not found:
+                results.error = f"{type(error).__name__}: {error}"
+                return
+            for failure in found:
+                results.add_failure(failure.entry)
+            if results.violated <= known:
+                return
+
+
+def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model], progress=None) -> DriverResults:
+    """Run one named driver; `models` caches the loaded models (and ends up naming those used)."""
+    driver_class = DRIVERS[name]
+    model_name = driver_class.model_name
+    if options.model_path:
+        model = models.get(model_name) or load_model(options.model_path)
+    else:
+        model = models.get(model_name) or load_model(model_name)
+    models[model_name] = model
+    try:
+        driver = driver_class(model)
+    except DriverUnavailable as error:
+        return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, error=str(error))
+    return run_driver(model, driver, options, progress)
+
+
+def run(options: RunOptions, progress=None) -> list[DriverResults]:
+    models: dict[str, Model] = {}
+    return [run_driver_by_name(name, options, models, progress) for name in options.drivers]
+
+
+# -- the subjects in another interpreter (through the agent) -------------------------------------------
+
+def start_interpreter(target: str, call_timeout: float, subject_module: str | None = None,
+                      progress=None) -> AgentProcess:
+    """Start the agent in `target` (a Python command, pyodide, micropython); TargetError if it cannot be."""
+    spec = resolve_target(target)
+    process = AgentProcess(spec, call_timeout=call_timeout, subject_module=subject_module)
+    if progress:
+        progress(f"starting the agent in {spec.describe()}")
+    hello = process.start()
+    if progress:
+        progress(f"{spec.label}: {hello.get('version_text')}")
+    return process
+
+
+def run_driver_in_child(name: str, options: RunOptions, models: dict[str, Model], process: AgentProcess,
+                        progress=None) -> DriverResults:
+    """Like run_driver_by_name, with the subject inside the child interpreter `process` runs."""
+    model_name = DRIVERS[name].model_name
+    model = models.get(model_name) or load_model(options.model_path or model_name)
+    models[model_name] = model
+    version = "%d.%d" % options.version
+    try:
+        driver = AgentDriver(model, process, name)
+    except DriverUnavailable as error:
+        return DriverResults(name, DRIVERS[name].route, model.name, version, error=str(error))
+    except SubjectFailure as failure:
+        return DriverResults(name, DRIVERS[name].route, model.name, version, error=f"{failure.verdict}: {failure.detail}")
+    return run_driver(model, driver, options, progress)

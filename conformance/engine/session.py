@@ -1,0 +1,169 @@
+"""A session: one subject's life under one driver, step by step, each step checked against the oracle.
+
+Both the deterministic tour and the Hypothesis machine drive a Session, so a step is predicted, performed,
+compared and recorded in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conformance.engine.results import DriverResults
+from conformance.protocol.model import Model
+from conformance.protocol.observation import (
+    Difference,
+    Observation,
+    SubjectFailure,
+    compare,
+    describe_difference,
+    failing,
+    outcome_words,
+)
+from conformance.protocol.oracle import Oracle
+from conformance.protocol.steps import (
+    Plan,
+    Prediction,
+    Step,
+    avoidance_key,
+    sequence_lines,
+)
+from conformance.subject.body import SuiteError
+
+
+@dataclass
+class StepRecord:
+    """One step as it happened: the state before, the step, what the model said and what was seen."""
+
+    state: str
+    step: Step
+    prediction: Prediction
+    observation: Observation
+    differences: list[Difference]
+    failures: list[Difference] = field(default_factory=list)
+
+    def blame(self, difference: Difference) -> str:
+        """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
+        row for the body's start or a call's warning, and otherwise the row that decided the outcome."""
+        transitions = self.prediction.transitions
+        if difference.aspect.startswith("events["):
+            index = int(difference.aspect[len("events["):].split("]")[0])
+            events = self.prediction.observation.events or []
+            kind = events[index][0] if index < len(events) else None
+            if kind == "reentry":  # the n-th re-entrant call's own row follows the call row
+                return transitions[1 + sum(1 for event in events[:index] if event[0] == "reentry")]
+            if index == 0 or kind == "inside":  # the arrival, and the body's view of itself: the call's row
+                return transitions[0]
+        if difference.aspect == "warnings":
+            return transitions[0]
+        return transitions[-1]
+
+
+class Avoided(Exception):
+    """A step whose transitions crashed an earlier child process (see isolation.py): not made again."""
+
+
+class ConformanceFailure(AssertionError):
+    """Raised inside a Hypothesis run when the subject does not do what the model says; `entry` is the
+    failure as results keep it ({source, text, transitions, steps})."""
+
+    def __init__(self, entry: dict):
+        super().__init__(entry["text"])
+        self.entry = entry
+
+
+class Session:
+    def __init__(self, model: Model, driver, version: tuple[int, int], results: DriverResults,
+                 strict_messages: bool = True, require_observable: bool = False, avoid=()):
+        """`avoid`: transition lists of steps that must not be made (a step whose call row and re-entrant
+        rows include all of one): they crashed the interpreter in an earlier child process, whose crash
+        verdict is recorded already."""
+        self.model = model
+        self.avoid = {tuple(transitions) for transitions in avoid}
+        self.driver = driver
+        self.oracle = Oracle(model, version, driver.route, driver.subject_name, driver.observes_inside)
+        self.results = results
+        self.strict_messages = strict_messages
+        self.require_observable = require_observable
+        self.state = model.initial
+        self.history: list[StepRecord] = []
+        self.on_begin = None  # called at the start of every example (the runner's progress lines)
+
+    def begin(self) -> None:
+        self.driver.begin()
+        self.state = self.model.initial
+        self.history = []
+        self.results.examples += 1
+        if self.on_begin is not None:
+            self.on_begin()
+
+    def take(self, step: Step) -> StepRecord:
+        """Predict, perform, compare and record one step; move to the model's next state."""
+        try:
+            prediction = self.oracle.predict(self.state, step)
+        except Exception as error:  # the oracle's bug, or a model it cannot read: never the subject's doing
+            raise SuiteError(f"the oracle could not predict {step.describe()} from {self.state}: "
+                             f"{type(error).__name__}: {error}") from error
+        leading = set(avoidance_key(prediction.transitions))
+        if any(set(key) <= leading for key in self.avoid):
+            raise Avoided(step.describe())
+        try:
+            observation = self.driver.perform(step)
+        except SubjectFailure as failure:
+            observation = Observation()
+            differences = [Difference("subject", prediction.observation.outcome, failure.detail, failure.verdict)]
+        else:
+            differences = compare(prediction.observation, observation, self.model.calls[step.call].observes,
+                                  self.strict_messages)
+        record = StepRecord(self.state, step, prediction, observation, differences,
+                            failing(differences, self.strict_messages, self.require_observable))
+        self.history.append(record)
+        self.results.record(record)
+        self.state = prediction.next_state
+        return record
+
+    def final_steps(self) -> list[Step]:
+        """The final calls (collect) that the model allows in the current state and the driver can make."""
+        steps = []
+        for call in self.model.calls.values():
+            if call.final and self.state in (call.states or self.model.states):
+                for argument in call.arguments:
+                    if self.driver.can_deliver(call.name, argument):
+                        steps.append(Step(call.name, argument, None, Plan(call.body) if call.body else None))
+        return steps
+
+    def end(self) -> None:
+        self.driver.end()
+
+    def failure_entry(self, record: StepRecord, source: str) -> dict:
+        """A failing step as results keep it: the explanation, the violated transitions, the call sequence."""
+        return {"source": source, "text": self.explain(record),
+                "transitions": list(dict.fromkeys(record.blame(d) for d in record.failures)),
+                "steps": [done.step.to_json() for done in self.history]}
+
+    # -- words for people ------------------------------------------------------------------------
+    def explain(self, record: StepRecord) -> str:
+        """A failure in words: the call sequence, the body script, expected against observed."""
+        blamed = []
+        for difference in record.failures:
+            transition_id = record.blame(difference)
+            if transition_id not in blamed:
+                blamed.append(transition_id)
+        lines = [f"The {self.driver.name!r} driver deviates from the {self.model.name} model "
+                 f"(Python {self.oracle.version[0]}.{self.oracle.version[1]} profile)."]
+        for transition_id in blamed:
+            row = self.model.transition(transition_id)
+            lines.append(f"Violated transition: {transition_id}  ({row.describe_trigger()} {row.target})")
+        lines.append("Call sequence on a fresh subject:")
+        lines += sequence_lines([(done.step, done.state, done.prediction.next_state,
+                                  done.prediction.transitions[-1] != done.prediction.transitions[0])
+                                 for done in self.history], self.history.index(record))
+        expected, observed = record.prediction.observation, record.observation
+        said_expected, said_observed = outcome_words(expected), outcome_words(observed)
+        if said_expected == said_observed:
+            lines.append(f"Outcome and state as expected: {said_expected}")
+        else:
+            lines.append(f"Expected: {said_expected}")
+            lines.append(f"Observed: {said_observed}")
+        lines.append("Differences:")
+        lines += [f"  - {describe_difference(difference, self.model)}" for difference in record.failures]
+        return "\n".join(lines)

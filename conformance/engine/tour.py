@@ -1,0 +1,135 @@
+"""The deterministic tour: call sequences that together exercise every transition a driver can reach.
+
+Each *move* is one call from a state, together with the body's reaction when the call resumes it. Moves
+are the edges of a state graph (networkx); the tour takes, for every move that still covers something new,
+the shortest path of moves from the initial state to it. Re-entrant calls ride on a move that resumes the
+body, and final calls (collect) end a sequence in the state they start from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx
+
+from conformance.protocol.model import RUNNING
+from conformance.protocol.oracle import Oracle
+from conformance.protocol.steps import Plan, Reentry, Step
+from conformance.protocol.values import example_payload, example_reaction_value
+
+
+@dataclass(frozen=True)
+class Move:
+    source: str
+    target: str
+    step: Step
+    transitions: tuple[str, ...]
+
+
+def moves(oracle: Oracle, driver) -> list[Move]:
+    """Every (state, call, argument[, reaction]) move this driver can make, in model order."""
+    model = oracle.model
+    found = []
+    for state in model.states:
+        if state == RUNNING:
+            continue
+        for call, argument in model.interactive_calls():
+            row = oracle.row(state, call, argument)
+            if row is None or not driver.can_deliver(call, argument):
+                continue
+            payload = driver.payload_override(call, argument)
+            if payload is None:
+                payload = example_payload(call, argument)
+            if row.enters is None:
+                found.append(Move(state, row.target, Step(call, argument, payload), (row.id,)))
+                continue
+            for reaction in oracle.reactions(row.enters):
+                reaction_row = model.reaction_row(oracle.version, row.enters, reaction, oracle.route)
+                plan = Plan(reaction, example_reaction_value(reaction, driver.yielded_values()))
+                found.append(Move(state, reaction_row.target, Step(call, argument, payload, plan),
+                                  (row.id, reaction_row.id)))
+    return found
+
+
+def plan_tour(oracle: Oracle, driver) -> tuple[list[list[Step]], list[str]]:
+    """The call sequences of the tour, and the ids of every transition they exercise."""
+    model = oracle.model
+    all_moves = moves(oracle, driver)
+    graph = networkx.DiGraph()
+    graph.add_nodes_from(model.states)
+    for move in all_moves:
+        if not graph.has_edge(move.source, move.target):
+            graph.add_edge(move.source, move.target, move=move)
+    reachable = networkx.descendants(graph, model.initial) | {model.initial}
+
+    def path_to(state: str) -> list[Step]:
+        nodes = networkx.shortest_path(graph, model.initial, state)
+        return [graph.edges[a, b]["move"].step for a, b in zip(nodes, nodes[1:])]
+
+    sequences: list[list[Step]] = []
+    covered: set[str] = set()
+    for move in all_moves:
+        if move.source in reachable and not set(move.transitions) <= covered:
+            sequences.append(path_to(move.source) + [move.step])
+            covered.update(_transitions_of(oracle, sequences[-1]))
+
+    # Re-entrant calls: each RUNNING row, made by the body during the first move that resumes it.
+    resuming = next((m for m in all_moves if m.step.plan is not None and m.source in reachable), None)
+    if resuming is not None:
+        for call, argument in model.interactive_calls():
+            row = oracle.row(RUNNING, call, argument)
+            if row is None or row.id in covered:
+                continue
+            reentry = Reentry(call, argument, example_payload(call, argument))
+            step = Step(resuming.step.call, resuming.step.argument, resuming.step.payload,
+                        Plan(resuming.step.plan.reaction, resuming.step.plan.value, (reentry,)))
+            sequences.append(path_to(resuming.source) + [step])
+            covered.update(_transitions_of(oracle, sequences[-1]))
+
+    # Final calls happen when a sequence ends; make sure one ends in each state a final call starts from.
+    for call in model.calls.values():
+        if not call.final:
+            continue
+        for state in call.states or model.states:
+            for argument in call.arguments:
+                row = oracle.row(state, call.name, argument)
+                if row is None or not driver.can_deliver(call.name, argument) or state not in reachable:
+                    continue
+                if row.id not in covered:
+                    sequences.append(path_to(state))
+                covered.add(row.id)
+                if row.enters and call.body:
+                    reaction_row = model.reaction_row(oracle.version, row.enters, call.body, oracle.route)
+                    covered.add(reaction_row.id)
+    return sequences, sorted(covered, key=lambda t: [r.id for r in model.transitions].index(t))
+
+
+def _transitions_of(oracle: Oracle, sequence: list[Step]) -> set[str]:
+    state, found = oracle.model.initial, set()
+    for step in sequence:
+        prediction = oracle.predict(state, step)
+        found.update(prediction.transitions)
+        state = prediction.next_state
+    return found
+
+
+def unexercisable(oracle: Oracle, driver, exercisable: list[str]) -> dict[str, str]:
+    """The model's transitions for this version that the driver cannot reach, each with the reason."""
+    model = oracle.model
+    reasons = {}
+    direct_table = model.table(oracle.version)
+    route_table = model.table(oracle.version, oracle.route)
+    for case, row in direct_table.items():
+        if row.id in exercisable:
+            continue
+        if case not in route_table:
+            why = next((u.why for u in model.unreachable_cases(oracle.route, oracle.version) if u.matches(case)),
+                       "no call of this route enters the body that way")
+            reasons[row.id] = f"route {oracle.route!r}: {why}"
+        elif row.call and not driver.can_deliver(row.call, row.argument):
+            reasons[row.id] = f"the {driver.name!r} driver cannot make {row.call}({row.argument})"
+        elif row.id not in {r.id for r in route_table.values()}:
+            reasons[row.id] = f"replaced on route {oracle.route!r} by {route_table[case].id!r}"
+        else:
+            reasons[row.id] = f"the {driver.name!r} driver cannot reach it with the calls it can make"
+    return reasons

@@ -1,0 +1,123 @@
+"""Expected verdicts per interpreter (expectations/verdicts.toml), and the comparison with a matrix.
+
+Every cell of the matrix that is not "conforms" must be listed for its interpreter, with its verdict and
+the reasons it is believed right; a listed cell that now conforms, or any other change, is a mismatch. So
+any change in what the suite says about an interpreter shows up and gets reviewed.
+
+    [targets.pypy3]
+    unavailable_drivers = []                       # drivers that cannot run there at all
+    not_observable = ["coroutine:created.send.none", ...]
+
+    [[targets.pypy3.deviation]]
+    transition = "generator:stop-iteration.propagate"
+    verdict = "deviates"                           # or message-only, hang, crash
+    does = "what the interpreter does"
+    model_expects = "what the model says"
+    evidence = "a source, an issue, or a minimal reproducer"
+"""
+
+from __future__ import annotations
+
+from conformance.errors import ExpectationsError
+from conformance.protocol.model import read_toml
+from conformance.protocol.observation import CONFORMS
+
+NOTE_FIELDS = ("does", "model_expects", "evidence")
+RAN = ("conforms", "deviates")  # a driver's status in a report when it ran at all
+
+
+
+
+def load_expectations(path) -> dict:
+    """{target label: {"unavailable_drivers": set, "cells": {transition key: verdict}, "notes": {...}}}."""
+    data = read_toml(path, "expectations", ExpectationsError)
+    targets = {}
+    for label, entry in data.get("targets", {}).items():
+        cells, notes = {}, {}
+        for key in entry.get("not_observable", []):
+            cells[key] = "not-observable"
+        for deviation in entry.get("deviation", []):
+            missing = [name for name in ("transition", "verdict", *NOTE_FIELDS) if not deviation.get(name)]
+            if missing:
+                raise ExpectationsError(f"{path}: a deviation of {label!r} ({deviation.get('transition', '?')}) lacks "
+                                 f"{', '.join(missing)}; every deviation says what the interpreter does, what the "
+                                 "model expects and why the verdict is right")
+            cells[deviation["transition"]] = deviation["verdict"]
+            notes[deviation["transition"]] = {name: deviation[name] for name in NOTE_FIELDS}
+        targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
+                          "notes": notes}
+    return targets
+
+
+def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
+    """Every difference between the matrix's verdicts and the expected ones, in words."""
+    mismatches = []
+    for column in matrix["columns"]:
+        label = column["label"]
+        expected = expectations.get(label, {"unavailable_drivers": set(), "cells": {}})
+        if column["state"] != "complete":
+            mismatches.append(f"{label}: the run did not complete ({column['state']}): {column.get('error')}")
+            continue
+        unavailable = {d for d, status in column["drivers"].items() if status not in RAN}
+        if unavailable != expected["unavailable_drivers"]:
+            mismatches.append(f"{label}: drivers that could not run: expected "
+                              f"{sorted(expected['unavailable_drivers'])}, found {sorted(unavailable)}")
+        seen = set()
+        for row in matrix["rows"]:
+            cell = row["cells"][label]
+            if cell["verdict"] in ("not-run", "unavailable"):
+                continue
+            seen.add(row["key"])
+            want = expected["cells"].get(row["key"], CONFORMS)
+            if cell["verdict"] != want:
+                observed = f" (observed {cell['observed']})" if cell.get("observed") else ""
+                mismatches.append(f"{label}: {row['key']}: expected {want}, found {cell['verdict']}{observed}")
+        for key in expected["cells"]:
+            if key not in seen:
+                mismatches.append(f"{label}: {key}: expected {expected['cells'][key]}, but it was not exercised")
+    return mismatches
+
+
+def expectations_text(matrix: dict, existing: dict | None = None) -> str:
+    """An expectations file for the matrix's current verdicts, keeping the notes already written."""
+    existing = existing or {}
+    lines = ["# Expected verdicts of `coroconf matrix` per interpreter; see conformance/expectations.py.",
+             "# A cell not listed is expected to conform. Regenerate the skeleton with",
+             "# `coroconf matrix --write-expectations FILE`, then explain every deviation by hand.", ""]
+    for column in matrix["columns"]:
+        label = column["label"]
+        known = existing.get(label, {"notes": {}})
+        unavailable = sorted(d for d, status in column["drivers"].items() if status not in RAN)
+        not_observable = [r["key"] for r in matrix["rows"] if r["cells"][label]["verdict"] == "not-observable"]
+        deviations = [r for r in matrix["rows"]
+                      if r["cells"][label]["verdict"] in ("deviates", "message-only", "hang", "crash")]
+        if not (unavailable or not_observable or deviations):
+            continue
+        lines.append(f"[targets.{_quote(label)}]")
+        lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
+        lines.append(f"unavailable_drivers = {_list(unavailable)}")
+        lines.append(f"not_observable = {_list(not_observable)}")
+        lines.append("")
+        for row in deviations:
+            cell = row["cells"][label]
+            notes = known["notes"].get(row["key"], {})
+            lines.append(f"[[targets.{_quote(label)}.deviation]]")
+            lines.append(f"transition = {_quote(row['key'])}")
+            lines.append(f"verdict = {_quote(cell['verdict'])}")
+            lines.append(f"does = {_quote(notes.get('does') or ('observed ' + str(cell.get('observed'))))}")
+            lines.append(f"model_expects = {_quote(notes.get('model_expects') or str(cell.get('expected')))}")
+            lines.append(f"evidence = {_quote(notes.get('evidence') or 'TODO')}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _list(items) -> str:
+    if not items:
+        return "[]"
+    return "[\n" + "".join(f"    {_quote(item)},\n" for item in items) + "]"

@@ -1,0 +1,197 @@
+"""Run reports: JSON (the format every other tool reads), JUnit XML, and the summary table."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from conformance import __version__
+from conformance.engine.results import DriverResults, TransitionResult, sequence_length
+from conformance.errors import ReportError
+from conformance.protocol.model import Model, model_digest
+from conformance.protocol.observation import (
+    CONFORMS,
+    DEVIATES,
+    MESSAGE_ONLY,
+    NOT_OBSERVABLE,
+)
+from conformance.protocol.steps import Step
+
+REPORT_FORMAT = "coroutine-conformance-report/1"
+
+
+
+
+def interpreter_info() -> dict:
+    return {"implementation": platform.python_implementation(), "version": platform.python_version(),
+            "executable": sys.executable}
+
+
+def build_report(results: list[DriverResults], models: dict[str, Model], options, partial=False,
+                 interpreter=None) -> dict:
+    drivers = []
+    for result in results:
+        transitions = []
+        for transition_id in result.exercisable:
+            found = result.transitions.get(transition_id, TransitionResult())
+            transitions.append({"id": transition_id, "count": found.count,
+                                "verdict": found.verdict if found.count else "unexercised",
+                                "expected": found.expected, "observed": found.observed})
+        drivers.append({
+            "driver": result.driver, "route": result.route, "model": result.model,
+            "description": result.description, "profile": result.version, "examples": result.examples,
+            "steps": result.steps, "seconds": round(result.seconds, 3), "error": result.error,
+            "not_applicable": result.not_applicable, "subject_output": result.output,
+            "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable)},
+            "transitions": transitions, "unexercisable": result.unexercisable, "failures": result.failures,
+            "verdict": driver_verdict(result, options.strict_messages),
+        })
+    return {
+        "format": REPORT_FORMAT, "tool_version": __version__, "partial": partial,
+        "interpreter": interpreter or interpreter_info(),
+        "profile": "%d.%d" % tuple(options.version), "strict_messages": options.strict_messages,
+        "seed": options.seed, "examples": options.examples,
+        "models": {name: {"path": str(model.path), "digest": model_digest(model)} for name, model in models.items()},
+        "drivers": drivers,
+        "verdict": DEVIATES if any(d["verdict"] not in (CONFORMS, NOT_APPLICABLE) for d in drivers) else CONFORMS,
+    }
+
+
+NOT_APPLICABLE = "not applicable"
+
+
+def driver_verdict(result: DriverResults, strict_messages: bool) -> str:
+    if result.not_applicable:
+        return NOT_APPLICABLE
+    if result.error:
+        return "error"
+    verdicts = {r.verdict for r in result.transitions.values()}
+    if result.failures or DEVIATES in verdicts or "hang" in verdicts or "crash" in verdicts:
+        return DEVIATES
+    if MESSAGE_ONLY in verdicts and strict_messages:
+        return DEVIATES
+    return CONFORMS
+
+
+def write_json(report: dict, path: str | os.PathLike) -> None:
+    """Write atomically, so an interrupted run never leaves half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as handle:
+            json.dump(report, handle, indent=2)
+            handle.write("\n")
+        os.replace(handle.name, path)
+    except OSError as error:
+        raise ReportError(f"{path}: cannot write the report ({error.strerror or error}); "
+                          "choose a path in a folder you can write to") from None
+
+
+def read_json(path: str | os.PathLike) -> dict:
+    """Read a report, checking that it is one of ours."""
+    try:
+        with open(path) as handle:
+            report = json.load(handle)
+    except FileNotFoundError:
+        raise ReportError(f"{path}: no such report file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ReportError(f"{path}: not a JSON report ({error})") from None
+    if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
+        found = report.get("format") if isinstance(report, dict) else type(report).__name__
+        raise ReportError(f"{path}: expected a report in format {REPORT_FORMAT!r}, found {found!r}; "
+                          "make one with `coroconf run --report FILE`")
+    return report
+
+
+def write_junit(report: dict, path: str | os.PathLike) -> None:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<testsuites>"]
+    for driver in report["drivers"]:
+        cases = driver["transitions"]
+        failures = sum(1 for c in cases if c["verdict"] in (DEVIATES, "hang", "crash")
+                       or (c["verdict"] == MESSAGE_ONLY and report["strict_messages"]))
+        lines.append(f'  <testsuite name={quoteattr("coroconf." + driver["driver"])} tests="{len(cases)}" '
+                     f'failures="{failures}" errors="{1 if driver["error"] else 0}" time="{driver["seconds"]}">')
+        if driver["error"]:
+            lines.append(f'    <testcase name="driver"><error message={quoteattr(driver["error"])}/></testcase>')
+        for case in cases:
+            lines.append(f'    <testcase classname={quoteattr(driver["model"] + "." + driver["driver"])} '
+                         f'name={quoteattr(case["id"])}>')
+            if case["verdict"] in (DEVIATES, "hang", "crash", MESSAGE_ONLY, "unexercised"):
+                kind = "skipped" if case["verdict"] in ("unexercised",) or (
+                    case["verdict"] == MESSAGE_ONLY and not report["strict_messages"]) else "failure"
+                text = f'{case["verdict"]}: expected {case["expected"]}, observed {case["observed"]}'
+                detail = "\n\n".join(f["text"] for f in driver["failures"] if case["id"] in f["transitions"])
+                lines.append(f'      <{kind} message={quoteattr(text)}>{escape(detail)}</{kind}>')
+            lines.append("    </testcase>")
+        lines.append("  </testsuite>")
+    lines.append("</testsuites>")
+    try:
+        Path(path).write_text("\n".join(lines) + "\n")
+    except OSError as error:
+        raise ReportError(f"{path}: cannot write the JUnit report ({error.strerror or error}); "
+                          "choose a path in a folder you can write to") from None
+
+
+FULL_FAILURES = 3  # failures printed in full; every other violated transition gets one line
+
+
+def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
+    """What a run found, for the terminal: the shortest failures in full, then every violated transition of
+    every driver with the length and calls of its shortest sequence, then drivers that could not run."""
+    failures = [(sequence_length(f["steps"]), driver["driver"], f) for driver in report["drivers"]
+                for f in driver.get("failures", [])]
+    failures.sort(key=lambda item: item[0])
+    parts = [failure["text"] for _, _, failure in failures[:full]]
+    if failures:
+        lines = ["Violated transitions, each with its shortest call sequence:"]
+        for length, driver, failure in failures:
+            calls = "; ".join(Step.from_json(step).brief() for step in failure["steps"])
+            lines.append(f"  {driver:<10} {', '.join(failure['transitions'])}  ({length} call"
+                         f"{'s' if length != 1 else ''}): {calls}")
+        parts.append("\n".join(lines))
+    for driver in report["drivers"]:
+        if driver.get("not_applicable"):
+            parts.append(f"The {driver['driver']!r} driver is not applicable: {driver['not_applicable']}")
+        elif driver.get("error"):
+            parts.append(f"The {driver['driver']!r} driver could not run: {driver['error']}")
+    return "\n\n".join(parts)
+
+
+def output_summary(report: dict) -> str | None:
+    """One line counting what the subject printed and logged during the run (kept in the report), if any."""
+    counts = {"stdout": 0, "stderr": 0, "log": 0}
+    for driver in report["drivers"]:
+        for stream, lines in (driver.get("subject_output") or {}).items():
+            counts[stream] = counts.get(stream, 0) + lines["count"]
+    if not any(counts.values()):
+        return None
+    return (f"subject output: {counts['stdout']} lines on stdout, {counts['stderr']} on stderr, {counts['log']} "
+            f"log records (kept in the report's drivers[].subject_output, not shown here)")
+
+
+def summary_table(report: dict) -> str:
+    """The closing table of `coroconf run`: one row per driver."""
+    header = ("driver", "model", "covered", "examples", "steps", "deviating", "message-only",
+              "not observable", "seconds", "verdict")
+    rows = [header]
+    for driver in report["drivers"]:
+        counts = {}
+        for case in driver["transitions"]:
+            counts[case["verdict"]] = counts.get(case["verdict"], 0) + 1
+        coverage = driver["coverage"]
+        share = 100.0 * coverage["covered"] / coverage["exercisable"] if coverage["exercisable"] else 0.0
+        rows.append((driver["driver"], driver["model"],
+                     f'{coverage["covered"]}/{coverage["exercisable"]} ({share:.0f}%)',
+                     str(driver["examples"]), str(driver["steps"]),
+                     str(counts.get(DEVIATES, 0) + counts.get("hang", 0) + counts.get("crash", 0)),
+                     str(counts.get(MESSAGE_ONLY, 0)), str(counts.get(NOT_OBSERVABLE, 0)),
+                     f'{driver["seconds"]:.1f}', driver["error"] and "error" or driver["verdict"]))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)

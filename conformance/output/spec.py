@@ -1,0 +1,121 @@
+"""The model as a readable Markdown specification: per state, per call, what happens and in which versions.
+
+Every sentence about a row comes from `outcome_text` and `trigger_columns` in model.py, so the printed
+table (`coroconf model`), the diagrams and this document say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from conformance.protocol.model import (
+    DIRECT,
+    Model,
+    Transition,
+    outcome_text,
+    trigger_columns,
+)
+
+
+def markdown_cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(header: tuple, rows: list[tuple]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def row_cells(model: Model, row: Transition) -> tuple:
+    """argument class, body reaction, outcome, next state, versions, id."""
+    _, argument, body = trigger_columns(row)
+    return (f"`{argument}`" if row.call else argument, body, outcome_text(model, row), row.target,
+            row.versions_text(), f"`{row.id}`" + (f" ({row.note})" if row.note else ""))
+
+
+ROW_HEADER = ("argument class", "body reaction", "outcome", "next state", "versions", "transition")
+
+
+def spec_markdown(model: Model, diagram: str | None = None) -> str:
+    """The whole specification of one model as Markdown text (deterministic: the model alone decides it).
+
+    `diagram`: a relative link to the model's state diagram, shown at the top when given.
+    """
+    direct = [row for row in model.transitions if row.route == DIRECT]
+    out = [f"# {model.title}: specification", "",
+           f"Generated from the model file `{model.path.name}` by `coroconf spec {model.name}`; do not edit "
+           f"by hand. Versions covered: Python {', '.join(model.versions)}. Initial state: {model.initial}.", ""]
+    if diagram:
+        out += [f"![The {model.name} state machine]({diagram})", ""]
+    out += ["## States", ""]
+    observations = list(model.attributes)
+    header = ("state", "meaning") + tuple(model.attributes[name].get("name", name) for name in observations)
+    out += table(header, [(f"**{state.name}**", state.meaning,
+                           *(state.observations.get(name, "-") for name in observations))
+                          for state in model.states.values()])
+    out += ["## Calls", ""]
+    out += table(("call", "argument class", "concrete form"),
+                 [(f"`{call.name}`" + (" (final)" if call.final else ""), f"`{argument}`", form)
+                  for call in model.calls.values() for argument, form in call.arguments.items()])
+    for state in model.states:
+        rows = [row for row in direct if row.source == state and row.call]
+        if not rows:
+            continue
+        out += [f"## In {state}: {model.states[state].meaning}", ""]
+        for call in model.calls:
+            call_rows = [row for row in rows if row.call == call]
+            if call_rows:
+                out += [f"### {state} + `{call}`", ""]
+                out += table(ROW_HEADER, [row_cells(model, row) for row in call_rows])
+    out += ["## The body's reactions (leaving RUNNING)", "",
+            "When a call enters the body, what the call returns or raises is decided by what the body does.", ""]
+    for delivered, spec in model.deliveries.items():
+        rows = [row for row in direct if row.delivered == delivered]
+        if rows:
+            out += [f"### After `{delivered}`: {spec.get('meaning', '')}", ""]
+            out += table(ROW_HEADER, [row_cells(model, row) for row in rows])
+    out += table(("body reaction", "meaning"), [(f"`{name}`", text) for name, text in model.reactions.items()])
+    for route in model.routes.values():
+        if route.name == DIRECT:
+            continue
+        rows = [row for row in model.transitions if row.route == route.name]
+        out += [f"## Route `{route.name}`", "", f"{route.meaning[:1].upper()}{route.meaning[1:]}.", ""]
+        if rows:
+            out += ["Rows of this route, replacing the direct rows of the same case:", ""]
+            out += table(("from",) + ROW_HEADER, [(row.source, *row_cells(model, row)) for row in rows])
+        else:
+            out += ["Every case behaves as on the direct route.", ""]
+        if route.unreachable:
+            out += ["Cases this route cannot deliver:", ""]
+            out += table(("case", "why"), [(unreachable_text(u), u.why) for u in route.unreachable])
+    out += ["## Version differences", ""]
+    versions = model.version_tuples()
+    changes = []
+    for old, new in zip(versions, versions[1:]):
+        old_ids = {row.id for row in model.applicable_transitions(old, DIRECT)}
+        new_ids = {row.id for row in model.applicable_transitions(new, DIRECT)}
+        for row in direct:
+            if row.id in old_ids ^ new_ids:
+                change = "new" if row.id in new_ids else "no longer applies"
+                changes.append(("%d.%d" % new, change, f"`{row.id}`", outcome_text(model, row)))
+    out += table(("from Python", "change", "transition", "outcome"), changes) if changes else \
+        ["No row differs between versions.", ""]
+    out += ["## Messages", ""]
+    out += table(("name", "message"), [(f"`{key}`", f"`{text}`") for key, text in model.messages.items()])
+    if model.warnings:
+        out += ["## Warnings emitted in every state", ""]
+        out += table(("call", "argument class", "warning", "versions"),
+                     [(f"`{w['call']}`", f"`{w['argument']}`",
+                       f"{w['category']}(`{model.messages[w['message']]}`)",
+                       versions_text(w.get("since"), w.get("until"))) for w in model.warnings])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def versions_text(since, until) -> str:
+    return Transition("", "", "", since=since, until=until).versions_text()
+
+
+def unreachable_text(case) -> str:
+    if case.call:
+        arguments = f"({', '.join(case.arguments)})" if case.arguments else "()"
+        return f"{case.source} + {case.call}{arguments}"
+    return f"RUNNING, after {case.delivered}, body does {case.body}"

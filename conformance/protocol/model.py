@@ -1,0 +1,839 @@
+"""Load a protocol model (a TOML specification table) and check that it is a sound state machine.
+
+The model is the single source of truth: every state, transition, exception type and message the engine,
+the reports and the diagrams use comes from here. `load_model` rejects a bad file with one `ModelError`
+naming the file, the transition and the fault, so a mistake in the table never reaches a test run.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx
+
+from conformance import PACKAGE_DIR
+from conformance.errors import ModelError
+from conformance.protocol import vocabulary
+from conformance.subject import body
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+RUNNING = "RUNNING"
+DIRECT = "direct"
+
+# Words of the outcome vocabulary (see the header of model/coroutine.toml and conformance/vocabulary.py).
+VALUE_WORDS = vocabulary.VALUE_WORDS
+EXCEPTION_WORDS = vocabulary.EXCEPTION_WORDS
+OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
+
+# A row's keys and the TOML type of each.
+ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
+              "enters": str, "receives": str, "returns": str, "raises": dict, "warns": dict, "finally": str,
+              "since": str, "until": str, "note": str}
+
+
+
+
+def version_tuple(text: str) -> tuple[int, int]:
+    """'3.12' -> (3, 12)."""
+    major, _, minor = str(text).partition(".")
+    return int(major), int(minor or 0)
+
+
+@dataclass(frozen=True)
+class Raises:
+    """An expected exception: its type (a builtin name, or 'thrown' / 'raised'), and what it carries."""
+
+    type: str
+    message: str | None = None  # a key of the model's [messages] table
+    value: str | None = None  # StopIteration's value, an outcome word
+    cause: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Warning_:
+    category: str
+    message: str  # a key of the model's [messages] table
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the table: a call edge (from a state) or a reaction edge (from RUNNING)."""
+
+    id: str
+    source: str
+    target: str
+    call: str | None = None
+    argument: str | None = None
+    delivered: str | None = None
+    body: str | None = None
+    enters: str | None = None
+    receives: str | None = None
+    returns: str | None = None
+    raises: Raises | None = None
+    warns: Warning_ | None = None
+    runs_finally: bool = False
+    since: str | None = None
+    until: str | None = None
+    route: str = DIRECT
+    note: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "call" if self.call else "reaction"
+
+    @property
+    def case(self) -> tuple:
+        """The situation this row answers; two rows of one route and version must not share it."""
+        if self.call:
+            return ("call", self.source, self.call, self.argument)
+        return ("reaction", self.delivered, self.body)
+
+    def applies_to(self, version: tuple[int, int]) -> bool:
+        return _in_versions(self, version)
+
+    def versions_text(self) -> str:
+        if self.since and self.until:
+            return f"{self.since} to before {self.until}"
+        if self.since:
+            return f"{self.since} and later"
+        if self.until:
+            return f"before {self.until}"
+        return "all"
+
+    def describe_trigger(self) -> str:
+        if self.call:
+            return f"{self.source} --{self.call}({self.argument})-->"
+        return f"RUNNING, body received {self.delivered}, body does {self.body!r} -->"
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    name: str
+    arguments: dict[str, str]
+    final: bool = False
+    states: tuple[str, ...] | None = None
+    body: str | None = None
+    observes: tuple[str, ...] = OBSERVABLE_ASPECTS
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    name: str
+    meaning: str
+    observations: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A case a route cannot deliver: a call from a state, or a body reaction to a delivery (on the Python
+    versions `since`/`until` name, like a row's)."""
+
+    why: str
+    source: str | None = None
+    call: str | None = None
+    arguments: tuple[str, ...] | None = None
+    delivered: str | None = None
+    body: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def matches(self, case: tuple, version: tuple[int, int] | None = None) -> bool:
+        if version is not None and not _in_versions(self, version):
+            return False
+        if case[0] == "call":
+            _, source, call, argument = case
+            return (self.call == call and self.source == source
+                    and (self.arguments is None or argument in self.arguments))
+        _, delivered, body = case
+        return self.delivered == delivered and self.body == body
+
+
+def _in_versions(item, version: tuple[int, int]) -> bool:
+    """Whether a row or unreachable entry with `since`/`until` applies to `version`."""
+    if item.since and version < version_tuple(item.since):
+        return False
+    return not (item.until and version >= version_tuple(item.until))
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way calls reach the subject. Its rows replace the direct rows of the same case; `extends` names a
+    route whose rows it takes first (not its unreachable cases)."""
+
+    name: str
+    meaning: str
+    unreachable: tuple[Unreachable, ...] = ()
+    extends: str | None = None
+
+
+@dataclass
+class Model:
+    """A validated protocol model. Build it with `load_model`."""
+
+    path: Path
+    name: str
+    title: str
+    inspect_function: str
+    state_prefix: str
+    attribute_prefix: str
+    initial: str
+    versions: tuple[str, ...]
+    states: dict[str, StateSpec]
+    attributes: dict[str, dict]
+    calls: dict[str, CallSpec]
+    deliveries: dict[str, dict]
+    reactions: dict[str, str]
+    messages: dict[str, str]
+    warnings: tuple[dict, ...]
+    transitions: tuple[Transition, ...]
+    routes: dict[str, Route]
+    _tables: dict = field(default_factory=dict, repr=False)
+
+    # -- lookups -------------------------------------------------------------------------------
+    def table(self, version: tuple[int, int], route: str = DIRECT) -> dict[tuple, Transition]:
+        """Every case answered for this version and route: the route's rows over the direct ones.
+
+        `route` may combine routes with "+" ("delegation+awaiter": a driver's route seen through a
+        baseline's): their rows apply in that order and the cases any of them cannot deliver are left out."""
+        key = (version, route)
+        if key not in self._tables:
+            rows = {}
+            for layer in self.route_layers(route):
+                for row in self.transitions:
+                    if row.route == layer and row.applies_to(version):
+                        rows[row.case] = row
+            unreachable = self.unreachable_cases(route, version)
+            rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
+            # A reaction row counts only where some call of this version and route delivers into it.
+            entered = {row.enters for row in rows.values() if row.enters}
+            self._tables[key] = {case: row for case, row in rows.items()
+                                 if row.call or row.delivered in entered}
+        return self._tables[key]
+
+    def route_layers(self, route: str) -> list[str]:
+        """The routes whose rows make up `route`, in the order they apply (direct first)."""
+        layers = [DIRECT]
+        for part in route.split("+"):
+            if part not in self.routes:
+                raise KeyError(f"the {self.name} model has no route {part!r}; its routes are {', '.join(self.routes)}")
+            chain, name = [], part
+            while name is not None:
+                chain.insert(0, name)
+                name = self.routes[name].extends
+            layers += [name for name in chain if name not in layers]
+        return layers
+
+    def unreachable_cases(self, route: str, version: tuple[int, int]) -> list[Unreachable]:
+        """The cases that `route` (each of its "+" parts) cannot deliver on `version`."""
+        return [u for part in route.split("+") for u in self.routes[part].unreachable if _in_versions(u, version)]
+
+    def transition(self, transition_id: str) -> Transition:
+        for row in self.transitions:
+            if row.id == transition_id:
+                return row
+        raise KeyError(transition_id)
+
+    def call_row(self, version, state, call, argument, route=DIRECT) -> Transition | None:
+        return self.table(version, route).get(("call", state, call, argument))
+
+    def reaction_row(self, version, delivered, body, route=DIRECT) -> Transition | None:
+        return self.table(version, route).get(("reaction", delivered, body))
+
+    def reachable_reactions(self, version, delivered, route=DIRECT) -> list[str]:
+        """The body reactions to `delivered` that this route can exercise, in the model's order."""
+        table = self.table(version, route)
+        return [body for body in self.deliveries[delivered]["reactions"]
+                if ("reaction", delivered, body) in table]
+
+    def applicable_transitions(self, version, route=DIRECT) -> list[Transition]:
+        return sorted(self.table(version, route).values(), key=lambda row: self.transitions.index(row))
+
+    def interactive_calls(self) -> list[tuple[str, str]]:
+        """(call, argument) pairs a caller makes during a run; final calls (collect) come at the end."""
+        return [(call.name, argument) for call in self.calls.values() if not call.final
+                for argument in call.arguments]
+
+    def attribute_since(self, observation: str) -> str | None:
+        return self.attributes.get(observation, {}).get("since")
+
+    def message(self, key: str | None, **values) -> str | None:
+        if key is None:
+            return None
+        return self.messages[key].format(**values)
+
+    def graph(self, version=None, route=DIRECT) -> networkx.MultiDiGraph:
+        """The state graph: one edge per transition (for one version and route, or all rows)."""
+        graph = networkx.MultiDiGraph()
+        graph.add_nodes_from(self.states)
+        rows = self.transitions if version is None else self.applicable_transitions(version, route)
+        for row in rows:
+            graph.add_edge(row.source, row.target, key=row.id, transition=row)
+        return graph
+
+    def version_tuples(self) -> list[tuple[int, int]]:
+        return [version_tuple(v) for v in self.versions]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------------
+
+def default_model_path(name: str = "coroutine") -> Path:
+    """The model file shipped with the package: the source tree's model/ or the wheel's copy."""
+    here = PACKAGE_DIR
+    for folder in (here.parent / "model", here / "model"):
+        candidate = folder / f"{name}.toml"
+        if candidate.exists():
+            return candidate
+    raise ModelError(f"no model named {name!r}: looked for {name}.toml in {here.parent / 'model'} "
+                     f"and {here / 'model'}; reinstall coroutine-conformance or pass --model FILE")
+
+
+def available_models() -> list[str]:
+    here = PACKAGE_DIR
+    names = set()
+    for folder in (here.parent / "model", here / "model"):
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.toml"))
+    return sorted(names)
+
+
+def load_model(path: str | os.PathLike | None = None) -> Model:
+    """Read and validate a model file; raise ModelError naming the file, row and fault."""
+    path = Path(path) if path is not None else default_model_path()
+    if not path.exists() and not str(path).endswith(".toml") and os.sep not in str(path):
+        path = default_model_path(str(path))
+    return _Builder(path, read_toml(path, "model", ModelError)).build()
+
+
+def read_toml(path, what: str, error_class) -> dict:
+    """Parse a TOML file, turning a missing or malformed file into one `error_class` line naming it."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise error_class(f"{path}: no such {what} file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise error_class(f"{path}: not valid TOML: {error}") from None
+
+
+class _Builder:
+    """Turns the parsed TOML into a Model, checking every row as it goes.
+
+    Besides the shape of the table (known states, one answer per case, reachable states), every word a row
+    uses is checked against conformance/vocabulary.py, what the code can actually run.
+    """
+
+    def __init__(self, path: Path, data: dict):
+        self.path = path
+        self.data = data
+
+    def fail(self, where: str, fault: str, fix: str = "") -> None:
+        text = f"{self.path}: {where}: {fault}"
+        if fix:
+            text += f". {fix}"
+        raise ModelError(text)
+
+    def section(self, name: str, kind=dict):
+        value = self.data.get(name)
+        if value is None:
+            self.fail(f"[{name}]", "missing section", f"add a [{name}] table (see model/coroutine.toml)")
+        if not isinstance(value, kind):
+            self.fail(f"[{name}]", f"expected a {kind.__name__}, found {type(value).__name__}")
+        return value
+
+    def require_type(self, where: str, key: str, value, kind, what: str) -> None:
+        """Refuse a value of the wrong TOML type (a number where a word belongs, say)."""
+        if not isinstance(value, kind) or (kind is str and not value):
+            self.fail(where, f"`{key}` must be {what}, found {value!r}")
+
+    def words(self, where: str, key: str, value, known, noun: str) -> list:
+        """The word, or list of words, under `key`: each must be one of `known` (a `noun`)."""
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not items or not all(isinstance(item, str) for item in items):
+            self.fail(where, f"`{key}` must be a {noun} or a list of them, found {value!r}")
+        for item in items:
+            if item not in known:
+                self.fail(where, f"unknown {noun} {item!r} in `{key}`", f"known: {', '.join(known)}")
+        return items
+
+    def build(self) -> Model:
+        protocol = self.section("protocol")
+        for key in ("name", "initial", "versions"):
+            if key not in protocol:
+                self.fail("[protocol]", f"missing key {key!r}")
+        self.require_type("[protocol]", "name", protocol["name"], str, "a word")
+        versions = protocol["versions"]
+        if not isinstance(versions, list) or not versions or not all(vocabulary.is_version(v) for v in versions):
+            self.fail("[protocol]", f"`versions` must be a list of versions such as [\"3.12\", \"3.13\"], "
+                      f"found {versions!r}")
+        states = self.states()
+        if protocol["initial"] not in states:
+            self.fail("[protocol]", f"initial state {protocol['initial']!r} is not one of the states "
+                      f"{sorted(states)}")
+        if RUNNING not in states:
+            self.fail("[states]", f"missing the {RUNNING} state")
+        reactions = self.reactions()
+        calls = {name: self.call_spec(name, spec, states, reactions) for name, spec in self.section("calls").items()}
+        deliveries = self.section("deliveries")
+        for name, spec in deliveries.items():
+            self.delivery(name, spec, reactions)
+        messages = self.messages()
+        routes = {DIRECT: Route(DIRECT, "calls made on the object itself")}
+        rows: list[Transition] = []
+        for group in self.groups("call") + self.groups("reaction"):
+            for raw in group.get("rows", []):
+                rows.append(self.transition(raw, DIRECT, states, calls, deliveries, reactions, messages))
+        for route_name, spec in self.section_or_empty("routes").items():
+            where = f"[routes.{route_name}]"
+            if not isinstance(spec, dict):
+                self.fail(where, f"expected a table, found {spec!r}")
+            unreachable = spec.get("unreachable", [])
+            if not isinstance(unreachable, list):
+                self.fail(where, f"`unreachable` must be a list of cases, found {unreachable!r}")
+            entries = tuple(self.unreachable(route_name, number, raw, states, calls, deliveries)
+                            for number, raw in enumerate(unreachable, 1))
+            self.check_unreachable_twice(route_name, entries, calls, states)
+            routes[route_name] = Route(route_name, spec.get("meaning", ""), entries, spec.get("extends"))
+            for raw in spec.get("rows", []):
+                rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
+        warnings = tuple(self.warning(number, raw, calls, messages)
+                         for number, raw in enumerate(self.groups("warning"), 1))
+        for route in routes.values():
+            if route.extends is not None and (route.extends not in routes or routes[route.extends].extends):
+                self.fail(f"[routes.{route.name}]", f"extends {route.extends!r}, which is not a route that extends "
+                          f"nothing", f"name one of {', '.join(r for r in routes if not routes[r].extends)}")
+        model = Model(
+            path=self.path, name=protocol["name"], title=protocol.get("title", protocol["name"]),
+            inspect_function=protocol.get("inspect_function", ""),
+            state_prefix=protocol.get("state_prefix", ""),
+            attribute_prefix=protocol.get("attribute_prefix", ""), initial=protocol["initial"],
+            versions=tuple(protocol["versions"]), states=states,
+            attributes=dict(self.data.get("attributes", {})), calls=calls, deliveries=deliveries,
+            reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
+            routes=routes)
+        self.check_ids(rows)
+        for route in routes:
+            for version in model.versions:
+                self.check_table(model, version_tuple(version), route, version)
+        return model
+
+    # -- the tables the rows refer to ----------------------------------------------------------------
+    def section_or_empty(self, name: str) -> dict:
+        return self.section(name) if name in self.data else {}
+
+    def groups(self, name: str) -> list:
+        """The [[name]] array of tables (empty if absent)."""
+        value = self.data.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.fail(f"[[{name}]]", f"expected an array of tables, found {type(value).__name__}")
+        for item in value:
+            if not isinstance(item.get("rows", []), list) or not all(isinstance(r, dict) for r in item.get("rows", [])):
+                self.fail(f"[[{name}]]", "`rows` must be a list of inline tables { id = ..., ... }")
+        return value
+
+    def states(self) -> dict[str, StateSpec]:
+        states = {}
+        for name, spec in self.section("states").items():
+            if not isinstance(spec, dict):
+                self.fail(f"[states] {name}", f"expected a table of observations, found {spec!r}")
+            states[name] = StateSpec(name, spec.get("meaning", ""), {k: v for k, v in spec.items() if k != "meaning"})
+        return states
+
+    def reactions(self) -> dict[str, str]:
+        reactions = self.section("reactions")
+        for name in reactions:
+            if name not in vocabulary.REACTIONS:
+                self.fail(f"[reactions] {name}", f"the scripted body has no reaction {name!r}",
+                          f"it can: {', '.join(vocabulary.REACTIONS)} (see body.REACTIONS)")
+        return reactions
+
+    def call_spec(self, name: str, spec, states, reactions) -> CallSpec:
+        where = f"[calls.{name}]"
+        if name not in vocabulary.CALLS:
+            self.fail(where, f"the drivers cannot make a call {name!r}", f"they make: {', '.join(vocabulary.CALLS)}")
+        if not isinstance(spec, dict) or not isinstance(spec.get("arguments"), dict) or not spec["arguments"]:
+            self.fail(where, "missing its argument classes", "give `arguments = { name = \"description\", ... }`")
+        for argument in spec["arguments"]:
+            if argument not in vocabulary.CALLS[name]:
+                self.fail(where, f"the code has no argument class {argument!r} for {name}()",
+                          f"it can make: {', '.join(vocabulary.CALLS[name])} (see body.THROW_ARGUMENTS)")
+        if "states" in spec:
+            self.words(where, "states", spec["states"], list(states), "state")
+        if "body" in spec and spec["body"] not in reactions:
+            self.fail(where, f"unknown body reaction {spec['body']!r}", f"known: {', '.join(reactions)}")
+        if "observes" in spec:
+            self.words(where, "observes", spec["observes"], vocabulary.OBSERVABLE_ASPECTS, "aspect")
+        if not isinstance(spec.get("final", False), bool):
+            self.fail(where, f"`final` must be true or false, found {spec['final']!r}")
+        return CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
+                        tuple(spec["states"]) if "states" in spec else None, spec.get("body"),
+                        tuple(spec.get("observes", OBSERVABLE_ASPECTS)))
+
+    def delivery(self, name: str, spec, reactions) -> None:
+        where = f"[deliveries.{name}]"
+        if not isinstance(spec, dict):
+            self.fail(where, f"expected a table, found {spec!r}")
+        arrives = spec.get("arrives", "value")
+        if not vocabulary.is_arrival(arrives):
+            self.fail(where, f"unknown `arrives` {arrives!r}", "give \"value\", \"thrown\" or one of the exceptions "
+                      f"the body can be handed: {', '.join(body.EXCEPTIONS)}")
+        allowed = list(reactions) if arrives != "value" else \
+            [r for r in reactions if r in vocabulary.REACTIONS_TO_A_VALUE]
+        self.words(where, "reactions", spec.get("reactions"), allowed, "reaction")
+
+    def messages(self) -> dict[str, str]:
+        messages = self.section("messages")
+        for name, text in messages.items():
+            where = f"[messages] {name}"
+            if not isinstance(text, str):  # an empty text is a message too (CancelledError() has none)
+                self.fail(where, f"`{name}` must be a text, found {text!r}")
+            try:
+                fields = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+            except ValueError as error:
+                self.fail(where, f"not a valid message template ({error})", "write a literal brace as {{ or }}")
+            for field_name in fields:
+                if field_name not in vocabulary.MESSAGE_FIELDS:
+                    self.fail(where, f"unknown field {{{field_name}}}",
+                              f"a message can fill in {', '.join('{%s}' % f for f in vocabulary.MESSAGE_FIELDS)}")
+        return messages
+
+    # -- one row ---------------------------------------------------------------------------------
+    def transition(self, raw, route, states, calls, deliveries, reactions, messages) -> Transition:
+        row_id = raw.get("id")
+        if not isinstance(row_id, str) or not row_id:
+            self.fail(f"a row of route {route!r}", f"missing its id (a non-empty string): {raw}",
+                      "give every row a unique id")
+        where = f"transition {row_id!r}"
+        for key in raw:
+            if key not in ROW_FIELDS:
+                self.fail(where, f"unknown key {key!r}", f"a row's keys are: {', '.join(ROW_FIELDS)}")
+            if ROW_FIELDS[key] is str:
+                self.require_type(where, key, raw[key], str, "a word (a TOML string)")
+            elif not isinstance(raw[key], ROW_FIELDS[key]):
+                self.fail(where, f"`{key}` must be an inline table {{ ... }}, found {raw[key]!r}")
+        is_call = "call" in raw
+        if is_call == ("delivered" in raw):
+            self.fail(where, "a row needs either `call` (a caller's call) or `delivered` and `body` "
+                      "(the body's reaction), and not both")
+        source = raw.get("from", RUNNING if not is_call else None)
+        target = raw.get("to")
+        for label, state in (("from", source), ("to", target)):
+            if state is None:
+                self.fail(where, f"missing `{label}` state")
+            if state not in states:
+                self.fail(where, f"unknown state {state!r} in `{label}`", f"known states: {', '.join(states)}")
+        if is_call:
+            call = raw["call"]
+            if call not in calls:
+                self.fail(where, f"unknown call {call!r}", f"known calls: {', '.join(calls)}")
+            argument = raw.get("argument")
+            if argument not in calls[call].arguments:
+                self.fail(where, f"unknown argument class {argument!r} for {call}()",
+                          f"known: {', '.join(calls[call].arguments)}")
+        else:
+            if source != RUNNING:
+                self.fail(where, f"a reaction row starts in {RUNNING}, not {source}")
+            if raw["delivered"] not in deliveries:
+                self.fail(where, f"unknown delivery {raw['delivered']!r}", f"known: {', '.join(deliveries)}")
+            if raw.get("body") not in deliveries[raw["delivered"]].get("reactions", []):
+                self.fail(where, f"unknown body reaction {raw.get('body')!r} to {raw['delivered']!r}",
+                          f"known: {', '.join(deliveries[raw['delivered']]['reactions'])}")
+        enters = raw.get("enters")
+        if enters is not None:
+            if enters not in deliveries:
+                self.fail(where, f"unknown delivery {enters!r} in `enters`", f"known: {', '.join(deliveries)}")
+            if target != RUNNING:
+                self.fail(where, f"a row that enters the body goes to {RUNNING}, not {target}")
+        if "receives" in raw and enters is None:
+            self.fail(where, "`receives` says what the body's await returns, so it needs `enters`")
+        outcomes = [key for key in ("enters", "returns", "raises") if key in raw]
+        final = is_call and calls[raw["call"]].final
+        if len(outcomes) > 1:
+            self.fail(where, f"more than one outcome ({', '.join(outcomes)})", "keep exactly one")
+        if not outcomes and not final:
+            self.fail(where, "missing outcome", "add `returns`, `raises` or `enters`")
+        for key in ("returns", "receives"):
+            if key in raw:
+                self.outcome_word(where, key, raw[key], raw, vocabulary.VALUE_WORDS)
+        raises = self.raises(where, raw, messages) if "raises" in raw else None
+        warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
+        if "finally" in raw and raw["finally"] != "runs":
+            self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
+        self.versions(where, raw)
+        return Transition(
+            id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
+            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
+            receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
+            runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
+            route=route, note=raw.get("note"))
+
+    def outcome_word(self, where: str, key: str, word: str, raw, known) -> None:
+        """An outcome word the oracle can compute for this row: a body's word needs that body reaction."""
+        if word not in known:
+            self.fail(where, f"unknown value {word!r} in `{key}`", f"known: {', '.join(known)}")
+        needs = vocabulary.BODY_WORDS.get(word)
+        if needs is not None and (key == "receives" or raw.get("body") != needs):
+            self.fail(where, f"{word!r} in `{key}` is the value of the body's {needs!r} reaction, "
+                      "which this row is not", f"use it only in a reaction row with body = \"{needs}\"")
+
+    def exception_word(self, where: str, key: str, word: str, raw, words) -> None:
+        """`thrown`/`raised` or the name of a builtin exception (a typo would make every subject deviate)."""
+        if word in words:
+            self.outcome_word(where, key, word, raw, words)
+            if word == "thrown" and "call" in raw and not _throws_an_exception(raw["call"], raw.get("argument")):
+                self.fail(where, f"'thrown' in `{key}`, but {raw['call']}({raw.get('argument')}) throws no exception",
+                          "name the exception's type instead")
+        elif not vocabulary.is_exception_name(word):
+            self.fail(where, f"{word!r} in `{key}` is not a builtin exception's name",
+                      f"give one (TypeError, RuntimeError, ...) or one of: {', '.join(words)}")
+
+    def raises(self, where: str, raw, messages) -> Raises:
+        spec = raw["raises"]
+        if "type" not in spec:
+            self.fail(where, "`raises` needs a `type`")
+        unknown = set(spec) - {"type", "message", "value", "cause", "context"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)} in `raises`",
+                      "it takes type, message, value, cause, context")
+        for key, value in spec.items():
+            self.require_type(where, f"raises.{key}", value, str, "a word (a TOML string)")
+        self.exception_word(where, "raises.type", spec["type"], raw, vocabulary.EXCEPTION_WORDS)
+        for link in ("cause", "context"):
+            if link in spec:  # the oracle names "thrown" by its type; other words are taken as exception names
+                self.exception_word(where, f"raises.{link}", spec[link], raw, ("thrown",))
+        if "message" in spec and spec["message"] not in messages:
+            self.fail(where, f"unknown message {spec['message']!r}", f"known: {', '.join(messages)}")
+        if "value" in spec:
+            self.outcome_word(where, "raises.value", spec["value"], raw, vocabulary.VALUE_WORDS)
+        return Raises(**spec)
+
+    def warns(self, where: str, spec, messages) -> Warning_:
+        unknown = set(spec) - {"category", "message"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)} in `warns`", "it takes category and message")
+        for key in ("category", "message"):
+            if key not in spec:
+                self.fail(where, f"`warns` needs a `{key}`")
+            self.require_type(where, f"warns.{key}", spec[key], str, "a word (a TOML string)")
+        if not vocabulary.is_warning_name(spec["category"]):
+            self.fail(where, f"{spec['category']!r} in `warns.category` is not a builtin warning category",
+                      "give one such as RuntimeWarning or DeprecationWarning")
+        if spec["message"] not in messages:
+            self.fail(where, f"unknown message {spec['message']!r} in `warns`", f"known: {', '.join(messages)}")
+        return Warning_(spec["category"], spec["message"])
+
+    def versions(self, where: str, raw) -> None:
+        for key in ("since", "until"):
+            if key in raw and not vocabulary.is_version(raw[key]):
+                self.fail(where, f"`{key}` must be a version such as \"3.12\", found {raw[key]!r}")
+
+    def warning(self, number: int, raw, calls, messages) -> dict:
+        """A [[warning]] entry: a warning a call emits in every state."""
+        where = f"[[warning]] entry {number}"
+        unknown = set(raw) - {"call", "argument", "category", "message", "since", "until"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)}",
+                      "it takes call, argument, category, message, since, until")
+        for key in ("call", "argument", "category", "message"):
+            if key not in raw:
+                self.fail(where, f"missing `{key}`")
+            self.require_type(where, key, raw[key], str, "a word (a TOML string)")
+        if raw["call"] not in calls:
+            self.fail(where, f"unknown call {raw['call']!r}", f"known calls: {', '.join(calls)}")
+        if raw["argument"] not in calls[raw["call"]].arguments:
+            self.fail(where, f"unknown argument class {raw['argument']!r} for {raw['call']}()",
+                      f"known: {', '.join(calls[raw['call']].arguments)}")
+        self.warns(where, {"category": raw["category"], "message": raw["message"]}, messages)
+        self.versions(where, raw)
+        return raw
+
+    def unreachable(self, route, number, raw, states, calls, deliveries) -> Unreachable:
+        where = f"[routes.{route}] unreachable entry {number}"
+        if not isinstance(raw, dict):
+            self.fail(where, f"expected an inline table {{ from = ..., call = ..., why = ... }}, found {raw!r}")
+        unknown = set(raw) - {"from", "call", "argument", "delivered", "body", "why", "since", "until"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)}",
+                      "a call case takes from, call, argument; a reaction case delivered, body; both take why, "
+                      "since, until")
+        self.versions(where, raw)
+        if "why" not in raw:
+            self.fail(where, "missing `why`", "say why the route cannot deliver this case")
+        for key, value in raw.items():
+            if key != "argument":
+                self.require_type(where, key, value, str, "a word (a TOML string)")
+        if ("call" in raw) == ("delivered" in raw):
+            self.fail(where, "needs either `call` and `from` (a call case) or `delivered` and `body` "
+                      "(a reaction case)")
+        if "call" in raw:
+            if "body" in raw:
+                self.fail(where, "a call case has no `body`")
+            self.words(where, "call", raw["call"], list(calls), "call")
+            self.words(where, "from", raw.get("from"), list(states), "state")
+            arguments = raw.get("argument")
+            if arguments is not None:
+                arguments = self.words(where, "argument", arguments, list(calls[raw["call"]].arguments), "argument class")
+        else:
+            if "from" in raw or "argument" in raw:
+                self.fail(where, "a reaction case has no `from` or `argument`")
+            self.words(where, "delivered", raw["delivered"], list(deliveries), "delivery")
+            self.words(where, "body", raw.get("body"), deliveries[raw["delivered"]]["reactions"], "body reaction")
+            arguments = None
+        return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
+                           tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
+                           raw.get("since"), raw.get("until"))
+
+    def check_unreachable_twice(self, route: str, entries, calls, states) -> None:
+        """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
+        where = f"[routes.{route}] unreachable entry"
+        for version in self.data["protocol"]["versions"]:
+            seen: dict[tuple, int] = {}
+            for number, entry in enumerate(entries, 1):
+                if not _in_versions(entry, version_tuple(version)):
+                    continue
+                if entry.call:
+                    cases = [("call", entry.source, entry.call, a)
+                             for a in entry.arguments or calls[entry.call].arguments]
+                else:
+                    cases = [("reaction", entry.delivered, entry.body)]
+                for case in cases:
+                    if case in seen:
+                        self.fail(f"{where} {seen[case]} and {where} {number}",
+                                  f"both list the case {_case_text(case)} on Python {version}",
+                                  "remove one of the two, or give them versions that do not overlap")
+                    seen[case] = number
+
+    # -- whole-table checks ------------------------------------------------------------------------
+    def check_ids(self, rows):
+        seen = {}
+        for row in rows:
+            if row.id in seen:
+                self.fail(f"transition {row.id!r}", "the id is used twice", "ids must be unique")
+            seen[row.id] = row
+        by_case: dict[tuple, list[Transition]] = {}
+        for row in rows:
+            by_case.setdefault((row.route, row.case), []).append(row)
+        versions = [version_tuple(v) for v in self.data["protocol"]["versions"]]
+        for (route, case), group in by_case.items():
+            for version in versions:
+                claiming = [row for row in group if row.applies_to(version)]
+                if len(claiming) > 1:
+                    ids = " and ".join(repr(row.id) for row in claiming)
+                    self.fail(f"transition {claiming[1].id!r}",
+                              f"nondeterministic: {ids} both claim the case {_case_text(case)} on "
+                              f"Python {version[0]}.{version[1]}",
+                              "give them non-overlapping `since`/`until`, or remove one")
+
+    def check_thrown_delivery(self, model: Model, table, row: Transition, version_text) -> None:
+        """A delivery whose body receives, or whose reactions answer with, the thrown exception can only be
+        entered by a throw() of an exception: otherwise there is no thrown exception to predict with."""
+        uses_thrown = model.deliveries[row.enters].get("arrives") == "thrown" or any(
+            reaction.delivered == row.enters and reaction.raises is not None
+            and "thrown" in (reaction.raises.type, reaction.raises.cause, reaction.raises.context)
+            for reaction in table.values())
+        if uses_thrown and not _throws_an_exception(row.call, row.argument):
+            self.fail(f"transition {row.id!r}", f"enters {row.enters!r}, which works with the thrown exception, "
+                      f"but {row.call}({row.argument}) throws none (Python {version_text}, route {row.route!r})",
+                      "enter another delivery")
+
+    def check_table(self, model: Model, version, route, version_text):
+        table = model.table(version, route)
+        unreachable = model.unreachable_cases(route, version)
+        entered = set()
+        for call in model.calls.values():
+            for state in call.states or model.states:
+                for argument in call.arguments:
+                    case = ("call", state, call.name, argument)
+                    if any(u.matches(case) for u in unreachable):
+                        continue
+                    row = table.get(case)
+                    if row is None:
+                        self.fail(f"route {route!r}", f"undefined case {_case_text(case)} on Python "
+                                  f"{version_text}", "add a row for it (or an `unreachable` entry for a route)")
+                    if row.enters:
+                        entered.add(row.enters)
+                        self.check_thrown_delivery(model, table, row, version_text)
+        for delivered in sorted(entered):
+            for reaction in model.deliveries[delivered]["reactions"]:
+                case = ("reaction", delivered, reaction)
+                if any(u.matches(case) for u in unreachable):
+                    continue
+                if case not in table:
+                    self.fail(f"route {route!r}", f"undefined case {_case_text(case)} on Python {version_text}",
+                              "add a [[reaction]] row for it")
+        for call in model.calls.values():
+            if call.body and call.body not in model.reactions:
+                self.fail(f"[calls.{call.name}]", f"unknown body reaction {call.body!r}")
+        graph = model.graph(version, route)
+        reachable = networkx.descendants(graph, model.initial) | {model.initial}
+        for state in model.states:
+            if state not in reachable:
+                self.fail(f"state {state!r}", f"unreachable from {model.initial} on Python {version_text} "
+                          f"(route {route!r})", "add a transition into it, or remove the state")
+
+
+def _throws_an_exception(call, argument) -> bool:
+    return call == "throw" and argument in vocabulary.THROWS_AN_EXCEPTION
+
+
+def _case_text(case: tuple) -> str:
+    if case[0] == "call":
+        return f"{case[1]} + {case[2]}({case[3]})"
+    return f"RUNNING + body received {case[1]!r} and does {case[2]!r}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Words for people: shared by `coroconf model`, the Markdown specification and the diagrams.
+# ---------------------------------------------------------------------------------------------------
+
+def outcome_text(model: Model, row: Transition) -> str:
+    """What the row says happens, in a few words: 'raises TypeError("...")', 'returns the yielded value'."""
+    words = {"None": "None", "sent": "the sent value", "yielded": "the yielded value",
+             "returned": "the body's return value", "stop-value": "the StopIteration's value",
+             "thrown": "the thrown exception", "raised": "the body's exception"}
+    parts = []
+    if row.enters:
+        parts.append(f"enters the body with {row.enters}")
+    if row.returns:
+        parts.append(f"returns {words[row.returns]}")
+    if row.raises:
+        spec = row.raises
+        text = words.get(spec.type, spec.type)
+        if spec.message:
+            text += f"({model.messages[spec.message]!r})"
+        if spec.value:
+            text += f" carrying {words[spec.value]}"
+        if spec.cause:
+            text += f" from {words.get(spec.cause, spec.cause)}"
+        if spec.context:
+            text += f", context {words.get(spec.context, spec.context)}"
+        parts.append(f"raises {text}")
+    if row.warns:
+        parts.append(f"warns {row.warns.category}({model.messages[row.warns.message]!r})")
+    if row.runs_finally:
+        parts.append("finally runs")
+    return "; ".join(parts) or "nothing"
+
+
+def trigger_columns(row: Transition) -> tuple[str, str, str]:
+    """(call, argument, body reaction) columns of a row, for tables."""
+    if row.call:
+        return row.call, row.argument, "-"
+    return "(body)", f"after {row.delivered}", row.body
+
+
+def model_digest(model: Model) -> str:
+    """A short fingerprint of the model file, so a report can be matched to the model that made it."""
+    import hashlib
+
+    return hashlib.sha256(model.path.read_bytes()).hexdigest()[:16]

@@ -1,0 +1,69 @@
+"""The model's vocabulary as the code implements it: the one place the loader checks a model against.
+
+A model may only use words the code can run: calls the drivers make, throw() argument classes the body
+can build (body.THROW_ARGUMENTS), reactions the scripted body can have (body.REACTIONS), outcome words the
+oracle can turn into values, exception names that exist, and message fields the oracle fills in. A model
+naming anything else is refused by the loader with one line, instead of reaching a run that would crash
+or, worse, report a correct interpreter as deviating.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+
+from conformance.subject import body
+
+# Each call and the argument classes the code can make for it. send's classes are body.call_arguments'
+# (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call.
+CALLS = {
+    "send": ("none", "value"),
+    "throw": tuple(body.THROW_ARGUMENTS),
+    "close": ("none",),
+    "collect": ("none",),
+}
+
+# throw() argument classes that deliver an exception (the others deliver an object that is not one).
+THROWS_AN_EXCEPTION = tuple(name for name in body.THROW_ARGUMENTS if name != "non-exception")
+
+REACTIONS = body.REACTIONS
+REACTIONS_TO_A_VALUE = tuple(r for r in REACTIONS if r != "propagate")  # nothing was thrown to let through
+
+# What a delivery can make arrive at the body's await: a value, the thrown exception, or an exception the
+# body can be handed by name (body.EXCEPTIONS, such as close()'s GeneratorExit).
+ARRIVALS = ("value", "thrown")
+
+# Outcome words. Those of the call are known from the call alone; those of the body only from its plan,
+# so only a reaction row whose body does that very reaction may use them.
+CALL_VALUE_WORDS = ("None", "sent", "stop-value")
+BODY_WORDS = {"yielded": "await", "returned": "return", "raised": "raise"}  # word -> the reaction it needs
+VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned")
+EXCEPTION_WORDS = ("thrown", "raised")
+
+# The fields a [messages] text may fill in: {type} (throw()'s argument's type) and {name} (the subject's
+# __qualname__); see oracle.Oracle._outcome and _warning.
+MESSAGE_FIELDS = ("type", "name")
+
+OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
+
+VERSION_PATTERN = re.compile(r"^[0-9]+\.[0-9]+$")
+
+
+def is_exception_name(name) -> bool:
+    """A builtin exception class's name (what a subject's exception reports as its type)."""
+    found = getattr(builtins, name, None) if isinstance(name, str) else None
+    return isinstance(found, type) and issubclass(found, BaseException)
+
+
+def is_warning_name(name) -> bool:
+    """A builtin warning category's name."""
+    return is_exception_name(name) and issubclass(getattr(builtins, name), Warning)
+
+
+def is_arrival(word) -> bool:
+    return word in ARRIVALS or (isinstance(word, str) and word in body.EXCEPTIONS)
+
+
+def is_version(text) -> bool:
+    """'3.12' yes; 3.12 (a number), '3', 'three' no."""
+    return isinstance(text, str) and bool(VERSION_PATTERN.match(text))

@@ -1,0 +1,101 @@
+"""Compiled subjects: `coroconf run --subject cython|nuitka` compiles the body interpreter (body.py) into an
+extension module and runs the whole suite against the coroutine type the compiler makes.
+
+The build is real and happens at run time, cached under ~/.cache/coroutine-conformance (or
+$COROCONF_CACHE) by the hash of body.py, the compiler and its version, and the Python that builds it. The
+compiled module never runs in the suite's own process: it is handed to the agent (conformance/agent.py)
+in a child of this same Python, so a crash, a hang or a replaced `inspect` function is a verdict on the
+step that caused it, not the end of the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from conformance.errors import CompileError
+from conformance.subject import body
+
+MODULE_NAME = "conformance_subject"  # the agent loads a subject module under this name
+SUBJECTS = ("native", "cython", "nuitka")
+BUILD_TIMEOUT = 900
+
+
+
+
+def cache_directory() -> Path:
+    return Path(os.environ.get("COROCONF_CACHE") or Path.home() / ".cache" / "coroutine-conformance")
+
+
+def compiler_version(compiler: str) -> str:
+    """The compiler's version, asked of the compiler itself (so the cache key changes on an upgrade)."""
+    probe = {"cython": "import Cython; print(Cython.__version__)",
+             "nuitka": "import nuitka.Version as v; print(v.getNuitkaVersion())"}[compiler]
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    if completed.returncode != 0:
+        raise CompileError(f"{compiler} is not installed for {sys.executable} "
+                           f"(install it with: {sys.executable} -m pip install {compiler})")
+    return completed.stdout.strip()
+
+
+def build_command(compiler: str, source: Path, output: Path) -> list[str]:
+    if compiler == "cython":
+        return [sys.executable, "-m", "Cython.Build.Cythonize", "-i", "-3", "-q", str(source)]
+    return [sys.executable, "-m", "nuitka", "--module", str(source), f"--output-dir={output}", "--remove-output",
+            "--quiet", "--assume-yes-for-downloads"]
+
+
+def built_module(directory: Path) -> Path | None:
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        candidate = directory / f"{MODULE_NAME}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def build(compiler: str, progress=None) -> tuple[Path, dict]:
+    """The compiled body module (building it unless cached) and a description for the report."""
+    if compiler not in ("cython", "nuitka"):
+        raise CompileError(f"unknown compiler {compiler!r}; expected cython or nuitka")
+    say = progress or (lambda text: None)
+    version = compiler_version(compiler)
+    source_text = Path(body.__file__).read_text()
+    key = hashlib.sha256("\0".join([source_text, compiler, version, sys.version, sys.platform]).encode()).hexdigest()
+    target = cache_directory() / f"{compiler}-{version}-py{sys.version_info[0]}{sys.version_info[1]}-{key[:16]}"
+    info = {"compiler": compiler, "compiler_version": version, "body_sha256": key, "module": None, "cached": True}
+    found = built_module(target)
+    if found is None:
+        info["cached"] = False
+        say(f"compiling body.py with {compiler} {version} (cached afterwards in {target})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f"build-{compiler}-", dir=target.parent) as work:
+            work_path = Path(work)
+            source = work_path / f"{MODULE_NAME}.py"
+            source.write_text(source_text)
+            try:
+                completed = subprocess.run(build_command(compiler, source, work_path), cwd=work_path,
+                                           capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise CompileError(f"{compiler} did not finish compiling body.py in {BUILD_TIMEOUT} s") from None
+            made = built_module(work_path)
+            if completed.returncode != 0 or made is None:
+                tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-12:])
+                raise CompileError(f"{compiler} {version} could not compile body.py (exit {completed.returncode}; "
+                                   f"it needs a C compiler and the Python headers):\n{tail}")
+            staging = Path(tempfile.mkdtemp(prefix="ready-", dir=target.parent))
+            shutil.copy2(made, staging / made.name)
+            try:
+                os.replace(staging, target)  # atomic: a concurrent run sees all of it or none
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)  # another run got there first
+        found = built_module(target)
+    info["module"] = str(found)
+    return found, info
+
+
