@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conformance.drivers.agent import AgentDriver
-from conformance.engine.runner import RunOptions, run_driver
+from conformance.engine.runner import RunOptions, run_driver, run_driver_in_child
 from conformance.protocol.model import load_model
 from conformance.protocol.observation import SubjectFailure
 from conformance.protocol.steps import Plan, Step
