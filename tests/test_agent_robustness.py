@@ -118,7 +118,7 @@ def test_the_swapped_subject_factory_is_what_runs():
     """With the real body.py as the subject module the run conforms; with the hanging one it does not."""
     model = load_model("coroutine")
     process = AgentProcess(resolve_target(sys.executable), call_timeout=5,
-                           subject_module=str(ROOT / "conformance" / "body.py"))
+                           subject_module=str(ROOT / "conformance" / "subject" / "body.py"))
     try:
         results = run_driver(model, AgentDriver(model, process, "direct"), RunOptions(examples=2, seed=0))
     finally:

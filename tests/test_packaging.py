@@ -28,7 +28,7 @@ def test_the_wheel_carries_the_models_and_runs(tmp_path):
     run(str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = run(str(python), "-c", "import conformance, conformance.model as m; print(conformance.__file__);"
+    where = run(str(python), "-c", "import conformance, conformance.protocol.model as m; print(conformance.__file__);"
                 "print(m.default_model_path()); print(m.available_models())", cwd=elsewhere).splitlines()
     assert str(tmp_path / "venv") in where[0], "the installed wheel, not the source tree, was imported"
     assert str(tmp_path / "venv") in where[1]

@@ -12,15 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def plugin_arguments() -> list[str]:
-    """`-p conformance.pytest_plugin` unless the installed package already registers it (entry point)."""
+    """`-p conformance.checking.pytest_plugin` unless the installed package already registers it (entry point)."""
     from importlib.metadata import entry_points
 
-    installed = any(ep.value == "conformance.pytest_plugin" for ep in entry_points(group="pytest11"))
-    return [] if installed else ["-p", "conformance.pytest_plugin"]
+    installed = any(ep.value == "conformance.checking.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "conformance.checking.pytest_plugin"]
 
 USER_TESTS = '''
 from hypothesis import settings
-from conformance.checking.testing import conformance_tests
+from conformance.testing import conformance_tests  # the public name the README gives
 from examples.tracing import traced
 from examples.buggy_tracing import timed
 from examples.future_like import Box
