@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conformance.output.expectations import load_expectations
+from conformance.protocol.verdicts import severity
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
-SEVERITY = ["conforms", "not-observable", "message-only", "deviates", "hang", "crash"]
 COMPILER_MODULES = {"cython": "Cython", "nuitka": "nuitka"}
 
 
@@ -34,7 +34,7 @@ def cells(report: dict) -> dict[str, str]:
             if verdict in ("conforms", "unexercised"):
                 continue
             key = f"{driver['model']}:{transition['id']}"
-            if key not in found or SEVERITY.index(verdict) > SEVERITY.index(found[key]):
+            if key not in found or severity(verdict) > severity(found[key]):
                 found[key] = verdict
     return found
 

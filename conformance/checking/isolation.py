@@ -24,9 +24,10 @@ from conformance.engine.results import DriverResults, TransitionResult
 from conformance.errors import SubjectError
 from conformance.output.report import build_report, write_json
 from conformance.protocol.model import load_model
-from conformance.protocol.observation import CRASH, HANG, SEVERITY
+from conformance.protocol.observation import CRASH, HANG
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Step, avoidance_key, sequence_lines
+from conformance.protocol.verdicts import severity
 from conformance.remote.targets import describe_status
 
 JOURNAL_VARIABLE = "COROCONF_JOURNAL"
@@ -167,7 +168,7 @@ def merge_attempts(reports: list[dict]) -> dict:
         for case in lost["transitions"]:
             mine = cases.setdefault(case["id"], dict(case, count=0, verdict="unexercised"))
             mine["count"] += case["count"]
-            if mine["verdict"] == "unexercised" or SEVERITY.index(case["verdict"]) > SEVERITY.index(mine["verdict"]):
+            if severity(case["verdict"]) > severity(mine["verdict"]):
                 mine.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"])
     entry["transitions"] = list(cases.values())
     entry["coverage"] = {"covered": sum(1 for case in cases.values() if case["count"]),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from conformance.protocol.observation import CONFORMS, SEVERITY, format_value
+from conformance.protocol.observation import CONFORMS, format_value
+from conformance.protocol.verdicts import severity
 
 
 @dataclass
@@ -62,13 +63,13 @@ class DriverResults:
         for difference in record.differences:
             transition_id = record.blame(difference)
             if transition_id not in blamed or \
-                    SEVERITY.index(difference.verdict) > SEVERITY.index(blamed[transition_id].verdict):
+                    severity(difference.verdict) > severity(blamed[transition_id].verdict):
                 blamed[transition_id] = difference
         for transition_id in record.prediction.transitions:
             result = self.transitions.setdefault(transition_id, TransitionResult())
             result.count += 1
             difference = blamed.get(transition_id)
-            if difference is not None and SEVERITY.index(difference.verdict) > SEVERITY.index(result.verdict):
+            if difference is not None and severity(difference.verdict) > severity(result.verdict):
                 result.verdict = difference.verdict
                 result.expected = format_value(difference.expected)
                 result.observed = format_value(difference.observed)

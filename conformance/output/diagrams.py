@@ -30,13 +30,11 @@ from conformance.protocol.model import (
     version_tuple,
 )
 from conformance.protocol.observation import (
-    CRASH,
-    DEVIATES,
-    HANG,
     MESSAGE_ONLY,
     NOT_OBSERVABLE,
     SEVERITY,
 )
+from conformance.protocol.verdicts import DIVERGENT, severity
 
 FORMATS = ("svg", "png", "pdf", "dot")
 INSTALL_HINT = "Graphviz's `dot` program is not installed, so only DOT files were written; " \
@@ -46,7 +44,6 @@ INSTALL_HINT = "Graphviz's `dot` program is not installed, so only DOT files wer
 INK, ERROR, ROUTE, FAINT = "#333333", "#c0392b", "#1f5fa8", "#b0b0b0"
 ADDED, REMOVED = "#1e8449", "#c0392b"
 MESSAGE_COLOUR = "#d35400"
-DIVERGENT = (MESSAGE_ONLY, DEVIATES, HANG, CRASH)
 COVERAGE_SHADES = ("#7fc97f", "#2ca25f", "#00441b")  # exercised 1-9, 10-99, 100+ times
 LEGEND = ("solid: a caller's call    dashed: the body's reaction while RUNNING    "
           "\u21bb in a box: a call answered without leaving the state")
@@ -342,11 +339,6 @@ def report_model(report: dict, name: str) -> Model:
     """The model a report names: the file it was run with if it is still there, else the shipped one."""
     path = report["models"][name].get("path") if isinstance(report["models"][name], dict) else None
     return load_model(path if path and Path(path).exists() else name)
-
-
-def severity(verdict: str) -> int:
-    """Rank of a verdict: unexercised below conforms, then the observation module's order."""
-    return SEVERITY.index(verdict) if verdict in SEVERITY else -1
 
 
 def overlay_rows(model: Model, facts: RunFacts) -> list[Transition]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from conformance.errors import ExpectationsError
 from conformance.protocol.model import read_toml
 from conformance.protocol.observation import CONFORMS
+from conformance.protocol.verdicts import DIVERGENT
 
 NOTE_FIELDS = ("does", "model_expects", "evidence")
 RAN = ("conforms", "deviates")  # a driver's status in a report when it ran at all
@@ -90,7 +91,7 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
         unavailable = sorted(d for d, status in column["drivers"].items() if status not in RAN)
         not_observable = [r["key"] for r in matrix["rows"] if r["cells"][label]["verdict"] == "not-observable"]
         deviations = [r for r in matrix["rows"]
-                      if r["cells"][label]["verdict"] in ("deviates", "message-only", "hang", "crash")]
+                      if r["cells"][label]["verdict"] in DIVERGENT]
         if not (unavailable or not_observable or deviations):
             continue
         lines.append(f"[targets.{_quote(label)}]")

@@ -10,9 +10,9 @@ import html
 from pathlib import Path
 
 from conformance.output import diagrams
-from conformance.output.report import ReportError
+from conformance.output.report import ReportError, deviating
 from conformance.protocol.model import ModelError
-from conformance.protocol.observation import DEVIATES, MESSAGE_ONLY, NOT_OBSERVABLE
+from conformance.protocol.observation import MESSAGE_ONLY, NOT_OBSERVABLE
 from conformance.protocol.steps import Plan, Reentry, describe_call
 
 STYLE = """
@@ -50,7 +50,7 @@ def summary_section(report: dict) -> list[str]:
         verdict = "error" if driver.get("error") else driver["verdict"]
         cells = (driver["driver"], driver["model"], driver["route"],
                  f'{coverage["covered"]}/{coverage["exercisable"]}', driver["examples"], driver["steps"],
-                 counts.get(DEVIATES, 0) + counts.get("hang", 0) + counts.get("crash", 0),
+                 deviating(counts),
                  counts.get(MESSAGE_ONLY, 0), counts.get(NOT_OBSERVABLE, 0), f'{driver["seconds"]:.1f}')
         out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells)
                    + f'<td class="{escape(verdict)}">{escape(verdict)}</td></tr>')

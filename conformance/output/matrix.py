@@ -29,6 +29,7 @@ from conformance.output.diagrams import (
 from conformance.output.report import ReportError, read_json, write_json
 from conformance.protocol.model import load_model, outcome_text, trigger_columns
 from conformance.protocol.observation import CONFORMS, SEVERITY
+from conformance.protocol.verdicts import severity
 from conformance.remote.targets import (
     TargetSpec,
 )
@@ -179,7 +180,7 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
                     cell = cells.setdefault(f'{driver["model"]}:{case["id"]}', {}).setdefault(
                         target.label, {"verdict": CONFORMS, "drivers": {}})
                     cell["drivers"][driver["driver"]] = case["verdict"]
-                    if SEVERITY.index(case["verdict"]) > SEVERITY.index(cell["verdict"]):
+                    if severity(case["verdict"]) > severity(cell["verdict"]):
                         cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
                                     driver=driver["driver"])
         columns.append(column)

@@ -21,6 +21,7 @@ from conformance.protocol.observation import (
     NOT_OBSERVABLE,
 )
 from conformance.protocol.steps import Step
+from conformance.protocol.verdicts import fails, severity
 
 REPORT_FORMAT = "coroutine-conformance-report/1"
 
@@ -71,9 +72,7 @@ def driver_verdict(result: DriverResults, strict_messages: bool) -> str:
     if result.error:
         return "error"
     verdicts = {r.verdict for r in result.transitions.values()}
-    if result.failures or DEVIATES in verdicts or "hang" in verdicts or "crash" in verdicts:
-        return DEVIATES
-    if MESSAGE_ONLY in verdicts and strict_messages:
+    if result.failures or any(fails(verdict, strict_messages) for verdict in verdicts):
         return DEVIATES
     return CONFORMS
 
@@ -112,8 +111,7 @@ def write_junit(report: dict, path: str | os.PathLike) -> None:
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<testsuites>"]
     for driver in report["drivers"]:
         cases = driver["transitions"]
-        failures = sum(1 for c in cases if c["verdict"] in (DEVIATES, "hang", "crash")
-                       or (c["verdict"] == MESSAGE_ONLY and report["strict_messages"]))
+        failures = sum(1 for c in cases if fails(c["verdict"], report["strict_messages"]))
         lines.append(f'  <testsuite name={quoteattr("coroconf." + driver["driver"])} tests="{len(cases)}" '
                      f'failures="{failures}" errors="{1 if driver["error"] else 0}" time="{driver["seconds"]}">')
         if driver["error"]:
@@ -121,9 +119,8 @@ def write_junit(report: dict, path: str | os.PathLike) -> None:
         for case in cases:
             lines.append(f'    <testcase classname={quoteattr(driver["model"] + "." + driver["driver"])} '
                          f'name={quoteattr(case["id"])}>')
-            if case["verdict"] in (DEVIATES, "hang", "crash", MESSAGE_ONLY, "unexercised"):
-                kind = "skipped" if case["verdict"] in ("unexercised",) or (
-                    case["verdict"] == MESSAGE_ONLY and not report["strict_messages"]) else "failure"
+            if case["verdict"] == "unexercised" or severity(case["verdict"]) >= severity(MESSAGE_ONLY):
+                kind = "failure" if fails(case["verdict"], report["strict_messages"]) else "skipped"
                 text = f'{case["verdict"]}: expected {case["expected"]}, observed {case["observed"]}'
                 detail = "\n\n".join(f["text"] for f in driver["failures"] if case["id"] in f["transitions"])
                 lines.append(f'      <{kind} message={quoteattr(text)}>{escape(detail)}</{kind}>')
@@ -162,6 +159,11 @@ def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
     return "\n\n".join(parts)
 
 
+def deviating(counts: dict[str, int]) -> int:
+    """How many transitions deviate, hang or crash, from a count per verdict."""
+    return sum(n for verdict, n in counts.items() if severity(verdict) >= severity(DEVIATES))
+
+
 def output_summary(report: dict) -> str | None:
     """One line counting what the subject printed and logged during the run (kept in the report), if any."""
     counts = {"stdout": 0, "stderr": 0, "log": 0}
@@ -188,7 +190,7 @@ def summary_table(report: dict) -> str:
         rows.append((driver["driver"], driver["model"],
                      f'{coverage["covered"]}/{coverage["exercisable"]} ({share:.0f}%)',
                      str(driver["examples"]), str(driver["steps"]),
-                     str(counts.get(DEVIATES, 0) + counts.get("hang", 0) + counts.get("crash", 0)),
+                     str(deviating(counts)),
                      str(counts.get(MESSAGE_ONLY, 0)), str(counts.get(NOT_OBSERVABLE, 0)),
                      f'{driver["seconds"]:.1f}', driver["error"] and "error" or driver["verdict"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONFORMS = "conforms"
-MESSAGE_ONLY = "message-only"
-NOT_OBSERVABLE = "not-observable"
-DEVIATES = "deviates"
-HANG = "hang"
-CRASH = "crash"
-# Worst last: a step's verdict is the worst of its differences.
-SEVERITY = [CONFORMS, NOT_OBSERVABLE, MESSAGE_ONLY, DEVIATES, HANG, CRASH]
+from conformance.protocol.verdicts import SEVERITY, Verdict, fails  # noqa: F401 - SEVERITY: re-exported
+
+CONFORMS, NOT_OBSERVABLE, MESSAGE_ONLY, DEVIATES, HANG, CRASH = (v.value for v in Verdict)  # as plain words
 
 
 class ObservationError(ValueError):
@@ -128,13 +123,8 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
 
 
 def failing(differences: list[Difference], strict_messages: bool, require_observable: bool = False) -> list[Difference]:
-    """The differences that make a run non-conformant under the chosen strictness."""
-    bad = {DEVIATES, HANG, CRASH}
-    if strict_messages:
-        bad.add(MESSAGE_ONLY)
-    if require_observable:
-        bad.add(NOT_OBSERVABLE)
-    return [d for d in differences if d.verdict in bad]
+    """The differences that make a run non-conformant under the chosen strictness (the verdict policy)."""
+    return [d for d in differences if fails(d.verdict, strict_messages, require_observable)]
 
 
 def _compare_outcome(expected, observed, aspect, strict_messages) -> list[Difference]:
