@@ -43,9 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 from conformance.cli.check import register_check  # noqa: E402 - each command lives in its own module
 from conformance.cli.diagram import register_diagram, register_spec  # noqa: E402
 from conformance.cli.matrix import register_matrix  # noqa: E402
+from conformance.cli.replay import register_replay  # noqa: E402
 from conformance.cli.run import register_model, register_run  # noqa: E402
 
-COMMANDS = [register_run, register_model, register_diagram, register_spec, register_check, register_matrix]
+COMMANDS = [register_run, register_model, register_diagram, register_spec, register_check, register_matrix,
+            register_replay]
 
 
 def main(argv=None) -> int:

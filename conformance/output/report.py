@@ -137,18 +137,26 @@ def write_junit(report: dict, path: str | os.PathLike) -> None:
 FULL_FAILURES = 3  # failures printed in full; every other violated transition gets one line
 
 
+def numbered_failures(report: dict) -> list[tuple[str, dict]]:
+    """Every failure of a report as (driver, failure), shortest call sequence first: failure K of
+    `coroconf replay --failure K` is the K-th of this list."""
+    failures = [(driver["driver"], f) for driver in report["drivers"] for f in driver.get("failures", [])]
+    return sorted(failures, key=lambda item: sequence_length(item[1]["steps"]))
+
+
 def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
     """What a run found, for the terminal: the shortest failures in full, then every violated transition of
-    every driver with the length and calls of its shortest sequence, then drivers that could not run."""
-    failures = [(sequence_length(f["steps"]), driver["driver"], f) for driver in report["drivers"]
-                for f in driver.get("failures", [])]
-    failures.sort(key=lambda item: item[0])
-    parts = [failure["text"] for _, _, failure in failures[:full]]
+    every driver, numbered, with the length and calls of its shortest sequence, then drivers that could not
+    run."""
+    failures = numbered_failures(report)
+    parts = [failure["text"] for _, failure in failures[:full]]
     if failures:
-        lines = ["Violated transitions, each with its shortest call sequence:"]
-        for length, driver, failure in failures:
+        lines = ["Violated transitions, each with its shortest call sequence (replay one with "
+                 "`coroconf replay REPORT --failure K`):"]
+        for number, (driver, failure) in enumerate(failures, 1):
+            length = sequence_length(failure["steps"])
             calls = "; ".join(Step.from_json(step).brief() for step in failure["steps"])
-            lines.append(f"  {driver:<10} {', '.join(failure['transitions'])}  ({length} call"
+            lines.append(f"  {number:>2}. {driver:<10} {', '.join(failure['transitions'])}  ({length} call"
                          f"{'s' if length != 1 else ''}): {calls}")
         parts.append("\n".join(lines))
     for driver in report["drivers"]:
