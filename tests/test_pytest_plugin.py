@@ -73,4 +73,4 @@ def test_the_require_introspection_option_reaches_the_fixture(tmp_path):
     strict = subprocess.run(base + ["--coroconf-require-introspection"], cwd=ROOT, capture_output=True, text=True,
                             timeout=300, env=environment)
     assert strict.returncode == 1, strict.stdout
-    assert "not observable" in strict.stdout or "expected" in strict.stdout
+    assert "Violated transition:" in strict.stdout and "not observable here" in strict.stdout, strict.stdout

@@ -184,7 +184,6 @@ class Model:
     title: str
     inspect_function: str
     state_prefix: str
-    attribute_prefix: str
     initial: str
     versions: tuple[str, ...]
     states: dict[str, StateSpec]
@@ -416,7 +415,7 @@ class _Builder:
             path=self.path, name=protocol["name"], title=protocol.get("title", protocol["name"]),
             inspect_function=protocol.get("inspect_function", ""),
             state_prefix=protocol.get("state_prefix", ""),
-            attribute_prefix=protocol.get("attribute_prefix", ""), initial=protocol["initial"],
+            initial=protocol["initial"],
             versions=tuple(protocol["versions"]), states=states,
             attributes=dict(self.data.get("attributes", {})), calls=calls, deliveries=deliveries,
             reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),

@@ -248,6 +248,9 @@ def describe_difference(difference: Difference, model=None) -> str:
     if aspect.startswith("attributes.") and model is not None:
         name = aspect.split(".", 1)[1]
         aspect = model.attributes.get(name, {}).get("name", aspect)
+    if difference.verdict == NOT_OBSERVABLE:
+        return f"{aspect}: expected {format_value(difference.expected)}, not observable here (the object offers " \
+               f"no way to see it)"
     if aspect == "events" and isinstance(difference.expected, list) and isinstance(difference.observed, list):
         return _events_difference(difference.expected, difference.observed)
     if aspect.startswith("events[") and "." not in aspect and isinstance(difference.expected, list) \
