@@ -23,25 +23,7 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
     violated transitions are all in `known` (reported already) ends its example as invalid, so that the run
     goes on looking for other violations."""
     oracle, driver, model = session.oracle, session.driver, session.model
-
-    final_state = _final_state(model)
-    reentry = _reentry_strategy(model, oracle)
-    reentries = st.lists(reentry, max_size=2).map(tuple) if reentry is not None else st.just(())
-    plan_strategies: dict[str, st.SearchStrategy] = {}
-
-    def plans(delivered: str) -> st.SearchStrategy:
-        """The body's plan for a call that delivers `delivered` (built once per delivery)."""
-        if delivered not in plan_strategies:
-            reactions = oracle.reactions(delivered)
-            # Reactions that leave the subject alive get twice the weight, so runs reach deeper sequences.
-            alive = [r for r in reactions
-                     if model.reaction_row(oracle.version, delivered, r, oracle.route).target != final_state]
-            choice = st.one_of(st.sampled_from(alive), st.sampled_from(reactions)) if alive \
-                else st.sampled_from(reactions)
-            plan_strategies[delivered] = choice.flatmap(
-                lambda reaction: st.builds(Plan, st.just(reaction),
-                                           reaction_value_strategy(reaction, driver.yielded_values()), reentries))
-        return plan_strategies[delivered]
+    plans = plan_strategies(session)
 
     class ProtocolMachine(RuleBasedStateMachine):
         def __init__(self):
@@ -86,6 +68,31 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
             _add_rule(ProtocolMachine, oracle, session, call.name, arguments, plans)
     ProtocolMachine.__name__ = f"{model.name.title()}Machine_{driver.name}"
     return ProtocolMachine
+
+
+def plan_strategies(session: Session):
+    """`plans(delivered)`: the strategy of the body's plan for a call that delivers `delivered` (each built
+    once): a reaction the route allows, its value, and up to two re-entrant calls."""
+    oracle, driver, model = session.oracle, session.driver, session.model
+    final_state = _final_state(model)
+    reentry = _reentry_strategy(model, oracle)
+    reentries = st.lists(reentry, max_size=2).map(tuple) if reentry is not None else st.just(())
+    built: dict[str, st.SearchStrategy] = {}
+
+    def plans(delivered: str) -> st.SearchStrategy:
+        if delivered not in built:
+            reactions = oracle.reactions(delivered)
+            # Reactions that leave the subject alive get twice the weight, so runs reach deeper sequences.
+            alive = [r for r in reactions
+                     if model.reaction_row(oracle.version, delivered, r, oracle.route).target != final_state]
+            choice = st.one_of(st.sampled_from(alive), st.sampled_from(reactions)) if alive \
+                else st.sampled_from(reactions)
+            built[delivered] = choice.flatmap(
+                lambda reaction: st.builds(Plan, st.just(reaction),
+                                           reaction_value_strategy(reaction, driver.yielded_values()), reentries))
+        return built[delivered]
+
+    return plans
 
 
 def _add_rule(machine, oracle, session, call, arguments, plans):

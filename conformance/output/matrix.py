@@ -46,69 +46,84 @@ SYMBOLS = {CONFORMS: "✓ conforms", "not-observable": "· not observable", "mes
 def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, jobs: int, call_timeout: float,
                say=print) -> dict:
     """Run every target (at most `jobs` at once), then build and write the matrix; returns it."""
-    reports = out / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    status: dict[str, dict] = {t.label: {"state": "waiting"} for t in targets}
-    children: dict[str, subprocess.Popen] = {}
-    stopping = threading.Event()
-    lock = threading.Lock()
-
-    def run_one(target: TargetSpec) -> None:
-        if stopping.is_set():
-            return
-        report_path = reports / (safe_name(target.label) + ".json")
-        report_path.unlink(missing_ok=True)
-        named = target.runtime if target.runtime != "python" else shlex.join(target.command)
-        command = [sys.executable, "-m", "conformance", "run", "--interpreter", named, "--examples",
-                   str(examples), "--seed", str(seed), "--call-timeout", str(call_timeout), "--report",
-                   str(report_path)]
-        started = time.perf_counter()
-        status[target.label] = {"state": "running", "report": str(report_path)}
-        say(f"[{target.label}] started")
-        with lock:
-            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True, cwd=PACKAGE_DIR.parent)
-            children[target.label] = child
-        kept = []
-        for line in child.stdout:  # progress lines of the run, shown per interpreter as they come
-            kept = (kept + [line])[-40:]
-            if line.startswith("[coroconf] "):
-                say(f"[{target.label}] {line[len('[coroconf] '):].rstrip()}")
-        child.wait()
-        output = "".join(kept)
-        seconds = time.perf_counter() - started
-        code = child.returncode
-        state = "complete" if code in (0, 1) and report_path.exists() else ("interrupted" if stopping.is_set()
-                                                                              else "failed")
-        status[target.label] = {"state": state, "report": str(report_path), "exit": code,
-                                "seconds": round(seconds, 1),
-                                "error": None if state == "complete" else output.strip()[-1500:]}
-        say(f"[{target.label}] {state} in {seconds:.1f} s" + ("" if state == "complete" else f": {tail(output)}"))
-        write_matrix(build_matrix(targets, status), out)  # after every target, so nothing is lost
-
-    interrupted = False
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        futures = [pool.submit(run_one, target) for target in targets]
-        for future in futures:
-            while not future.done():
-                time.sleep(0.1)
-            future.result()
-    except KeyboardInterrupt:
-        interrupted = True
-        stopping.set()
-        with lock:
-            for child in children.values():
-                if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGINT)
-        say("[matrix] interrupted: the matrix keeps what had arrived and says it is partial")
-    finally:
-        pool.shutdown(wait=True)
-    matrix = build_matrix(targets, status, interrupted=interrupted)
+    runs = MatrixRuns(targets, out, ["--examples", str(examples), "--seed", str(seed),
+                                     "--call-timeout", str(call_timeout)], say)
+    interrupted = runs.run_all(jobs)
+    matrix = build_matrix(targets, runs.status, interrupted=interrupted)
     matrix["interrupted"] = interrupted
     matrix["diagrams"] = divergence_diagrams(matrix, out, say)
     write_matrix(matrix, out)
     return matrix
+
+
+class MatrixRuns:
+    """One `coroconf run --interpreter TARGET` child per target, a few at a time; `status` says how each went,
+    and the matrix is rewritten after every one, so that an interruption loses nothing that had arrived."""
+
+    def __init__(self, targets: list[TargetSpec], out: Path, options: list[str], say=print):
+        self.targets, self.out, self.options, self.say = targets, out, options, say
+        self.reports = out / "reports"
+        self.reports.mkdir(parents=True, exist_ok=True)
+        self.status: dict[str, dict] = {t.label: {"state": "waiting"} for t in targets}
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+
+    def run_all(self, jobs: int) -> bool:
+        """Run every target; True if interrupted (Ctrl-C or SIGTERM), after stopping the children."""
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            futures = [pool.submit(self.run_one, target) for target in self.targets]
+            for future in futures:
+                while not future.done():
+                    time.sleep(0.1)
+                future.result()
+            return False
+        except KeyboardInterrupt:
+            self.stopping.set()
+            with self.lock:
+                for child in self.children.values():
+                    if child.poll() is None:
+                        os.killpg(child.pid, signal.SIGINT)
+            self.say("[matrix] interrupted: the matrix keeps what had arrived and says it is partial")
+            return True
+        finally:
+            pool.shutdown(wait=True)
+
+    def run_one(self, target: TargetSpec) -> None:
+        if self.stopping.is_set():
+            return
+        report_path = self.reports / (safe_name(target.label) + ".json")
+        report_path.unlink(missing_ok=True)
+        named = target.runtime if target.runtime != "python" else shlex.join(target.command)
+        command = [sys.executable, "-m", "conformance", "run", "--interpreter", named, *self.options,
+                   "--report", str(report_path)]
+        started = time.perf_counter()
+        self.status[target.label] = {"state": "running", "report": str(report_path)}
+        self.say(f"[{target.label}] started")
+        code, output = self.child_output(target, command)
+        seconds = time.perf_counter() - started
+        state = "complete" if code in (0, 1) and report_path.exists() else (
+            "interrupted" if self.stopping.is_set() else "failed")
+        self.status[target.label] = {"state": state, "report": str(report_path), "exit": code,
+                                     "seconds": round(seconds, 1),
+                                     "error": None if state == "complete" else output.strip()[-1500:]}
+        self.say(f"[{target.label}] {state} in {seconds:.1f} s" + ("" if state == "complete" else f": {tail(output)}"))
+        write_matrix(build_matrix(self.targets, self.status), self.out)  # after every target, so nothing is lost
+
+    def child_output(self, target: TargetSpec, command: list[str]) -> tuple[int, str]:
+        """Run the child, showing its progress lines as they come; (exit code, the end of its output)."""
+        with self.lock:
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True, cwd=PACKAGE_DIR.parent)
+            self.children[target.label] = child
+        kept = []
+        for line in child.stdout:
+            kept = (kept + [line])[-40:]
+            if line.startswith("[coroconf] "):
+                self.say(f"[{target.label}] {line[len('[coroconf] '):].rstrip()}")
+        child.wait()
+        return child.returncode, "".join(kept)
 
 
 def divergence_diagrams(matrix: dict, out: Path, say=print) -> dict[str, list[str]]:

@@ -46,9 +46,16 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
            f"by hand. Versions covered: Python {', '.join(model.versions)}. Initial state: {model.initial}.", ""]
     if diagram:
         out += [f"![The {model.name} state machine]({diagram})", ""]
-    out += ["## States", ""]
+    for section in (states_section, call_sections, reaction_sections, route_sections, version_section,
+                    message_sections):
+        out += section(model, direct)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def states_section(model: Model, direct: list[Transition]) -> list[str]:
     observations = list(model.attributes)
     header = ("state", "meaning") + tuple(model.attributes[name].get("name", name) for name in observations)
+    out = ["## States", ""]
     out += table(header, [(f"**{state.name}**", state.meaning,
                            *(state.observations.get(name, "-") for name in observations))
                           for state in model.states.values()])
@@ -56,6 +63,12 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
     out += table(("call", "argument class", "concrete form"),
                  [(f"`{call.name}`" + (" (final)" if call.final else ""), f"`{argument}`", form)
                   for call in model.calls.values() for argument, form in call.arguments.items()])
+    return out
+
+
+def call_sections(model: Model, direct: list[Transition]) -> list[str]:
+    """One section per state, one table per call made from it."""
+    out = []
     for state in model.states:
         rows = [row for row in direct if row.source == state and row.call]
         if not rows:
@@ -66,28 +79,42 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
             if call_rows:
                 out += [f"### {state} + `{call}`", ""]
                 out += table(ROW_HEADER, [row_cells(model, row) for row in call_rows])
-    out += ["## The body's reactions (leaving RUNNING)", "",
-            "When a call enters the body, what the call returns or raises is decided by what the body does.", ""]
+    return out
+
+
+def reaction_sections(model: Model, direct: list[Transition]) -> list[str]:
+    out = ["## The body's reactions (leaving RUNNING)", "",
+           "When a call enters the body, what the call returns or raises is decided by what the body does.", ""]
     for delivered, spec in model.deliveries.items():
         rows = [row for row in direct if row.delivered == delivered]
         if rows:
             out += [f"### After `{delivered}`: {spec.get('meaning', '')}", ""]
             out += table(ROW_HEADER, [row_cells(model, row) for row in rows])
-    out += table(("body reaction", "meaning"), [(f"`{name}`", text) for name, text in model.reactions.items()])
+    return out + table(("body reaction", "meaning"), [(f"`{name}`", text) for name, text in model.reactions.items()])
+
+
+def route_sections(model: Model, direct: list[Transition]) -> list[str]:
+    out = []
     for route in model.routes.values():
         if route.name == DIRECT:
             continue
         rows = [row for row in model.transitions if row.route == route.name]
         out += [f"## Route `{route.name}`", "", f"{route.meaning[:1].upper()}{route.meaning[1:]}.", ""]
+        if route.extends:
+            out += [f"It takes the rows of route `{route.extends}` first (not its unreachable cases).", ""]
         if rows:
             out += ["Rows of this route, replacing the direct rows of the same case:", ""]
             out += table(("from",) + ROW_HEADER, [(row.source, *row_cells(model, row)) for row in rows])
-        else:
+        elif not route.extends:
             out += ["Every case behaves as on the direct route.", ""]
         if route.unreachable:
             out += ["Cases this route cannot deliver:", ""]
-            out += table(("case", "why"), [(unreachable_text(u), u.why) for u in route.unreachable])
-    out += ["## Version differences", ""]
+            out += table(("case", "versions", "why"), [(unreachable_text(u), versions_text(u.since, u.until), u.why)
+                                                       for u in route.unreachable])
+    return out
+
+
+def version_section(model: Model, direct: list[Transition]) -> list[str]:
     versions = model.version_tuples()
     changes = []
     for old, new in zip(versions, versions[1:]):
@@ -97,9 +124,12 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
             if row.id in old_ids ^ new_ids:
                 change = "new" if row.id in new_ids else "no longer applies"
                 changes.append(("%d.%d" % new, change, f"`{row.id}`", outcome_text(model, row)))
-    out += table(("from Python", "change", "transition", "outcome"), changes) if changes else \
-        ["No row differs between versions.", ""]
-    out += ["## Messages", ""]
+    return ["## Version differences", ""] + (table(("from Python", "change", "transition", "outcome"), changes)
+                                             if changes else ["No row differs between versions.", ""])
+
+
+def message_sections(model: Model, direct: list[Transition]) -> list[str]:
+    out = ["## Messages", ""]
     out += table(("name", "message"), [(f"`{key}`", f"`{text}`") for key, text in model.messages.items()])
     if model.warnings:
         out += ["## Warnings emitted in every state", ""]
@@ -107,7 +137,7 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
                      [(f"`{w['call']}`", f"`{w['argument']}`",
                        f"{w['category']}(`{model.messages[w['message']]}`)",
                        versions_text(w.get("since"), w.get("until"))) for w in model.warnings])
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def versions_text(since, until) -> str:

@@ -520,6 +520,23 @@ class _Builder:
                 self.require_type(where, key, raw[key], str, "a word (a TOML string)")
             elif not isinstance(raw[key], ROW_FIELDS[key]):
                 self.fail(where, f"`{key}` must be an inline table {{ ... }}, found {raw[key]!r}")
+        source, target = self.row_trigger(where, raw, states, calls, deliveries)
+        enters = self.row_outcome(where, raw, calls, deliveries, target)
+        raises = self.raises(where, raw, messages) if "raises" in raw else None
+        warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
+        if "finally" in raw and raw["finally"] != "runs":
+            self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
+        self.versions(where, raw)
+        return Transition(
+            id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
+            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
+            receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
+            runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
+            route=route, note=raw.get("note"))
+
+    def row_trigger(self, where: str, raw, states, calls, deliveries) -> tuple[str, str]:
+        """A row's from- and to-states, and its trigger: a known call and argument class, or a known delivery
+        and body reaction (from RUNNING)."""
         is_call = "call" in raw
         if is_call == ("delivered" in raw):
             self.fail(where, "a row needs either `call` (a caller's call) or `delivered` and `body` "
@@ -547,6 +564,11 @@ class _Builder:
             if raw.get("body") not in deliveries[raw["delivered"]].get("reactions", []):
                 self.fail(where, f"unknown body reaction {raw.get('body')!r} to {raw['delivered']!r}",
                           f"known: {', '.join(deliveries[raw['delivered']]['reactions'])}")
+        return source, target
+
+    def row_outcome(self, where: str, raw, calls, deliveries, target: str) -> str | None:
+        """Exactly one outcome (`enters`, `returns` or `raises`; none for a final call), each with words
+        the oracle can compute; returns the delivery the row enters the body with, if any."""
         enters = raw.get("enters")
         if enters is not None:
             if enters not in deliveries:
@@ -556,7 +578,7 @@ class _Builder:
         if "receives" in raw and enters is None:
             self.fail(where, "`receives` says what the body's await returns, so it needs `enters`")
         outcomes = [key for key in ("enters", "returns", "raises") if key in raw]
-        final = is_call and calls[raw["call"]].final
+        final = "call" in raw and calls[raw["call"]].final
         if len(outcomes) > 1:
             self.fail(where, f"more than one outcome ({', '.join(outcomes)})", "keep exactly one")
         if not outcomes and not final:
@@ -564,17 +586,7 @@ class _Builder:
         for key in ("returns", "receives"):
             if key in raw:
                 self.outcome_word(where, key, raw[key], raw, vocabulary.VALUE_WORDS)
-        raises = self.raises(where, raw, messages) if "raises" in raw else None
-        warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
-        if "finally" in raw and raw["finally"] != "runs":
-            self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
-        self.versions(where, raw)
-        return Transition(
-            id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
-            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
-            receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
-            runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
-            route=route, note=raw.get("note"))
+        return enters
 
     def outcome_word(self, where: str, key: str, word: str, raw, known) -> None:
         """An outcome word the oracle can compute for this row: a body's word needs that body reaction."""
