@@ -1,5 +1,5 @@
 """The agent driver: the same Driver interface as the in-process drivers, but the subject lives in a child
-interpreter (see conformance/agent.py and conformance/targets.py) and every call crosses a JSON-lines pipe.
+interpreter (see conformance/subject/agent.py and conformance/remote/targets.py) and every call crosses a JSON-lines pipe.
 
 The child builds the subject and the call target the way the in-process driver of the same name does
 (direct, await, delegation, generator), so the session, tour, Hypothesis engine and reports run unchanged.

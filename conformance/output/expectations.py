@@ -82,7 +82,7 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
 def expectations_text(matrix: dict, existing: dict | None = None) -> str:
     """An expectations file for the matrix's current verdicts, keeping the notes already written."""
     existing = existing or {}
-    lines = ["# Expected verdicts of `coroconf matrix` per interpreter; see conformance/expectations.py.",
+    lines = ["# Expected verdicts of `coroconf matrix` per interpreter; see conformance/output/expectations.py.",
              "# A cell not listed is expected to conform. Regenerate the skeleton with",
              "# `coroconf matrix --write-expectations FILE`, then explain every deviation by hand.", ""]
     for column in matrix["columns"]:
