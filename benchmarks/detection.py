@@ -1,7 +1,8 @@
 """Detection benchmark: a default `coroconf check --kind wrapper` on every deliberately broken wrapper of
 benchmarks/broken_wrappers.py. For each: detected or not, seconds to the first failing step, the length of
 the shortest (shrunk) failing call sequence, and the whole check's time. The baseline, measured in the same
-run, is the default check of the correct forwarding wrapper: the time a user waits for a "conforms".
+run, is the default check of the correct forwarding wrapper: the time a user waits for a "conforms". The
+ordinary pass-through `async def` decorators are checked too: they must conform (no false positive).
 
     python3 benchmarks/detection.py [--examples N] [--json FILE]
 
@@ -86,6 +87,7 @@ def main(argv=None) -> int:
     baseline = measure_in_process(CORRECT, arguments.examples)
     print(f"baseline: the correct forwarding wrapper, default check: {baseline['seconds']:.1f} s, "
           f"{'conforms' if not baseline['detected'] else 'DEVIATES (the baseline is broken!)'}")
+    passing = pass_through_decorators(arguments.examples)
     rows = []
     for name, (factory, bug, since) in BROKEN.items():
         if since and sys.version_info[:2] < since:
@@ -119,7 +121,20 @@ def main(argv=None) -> int:
           f"(lengths {sorted(lengths)})")
     if arguments.json:
         Path(arguments.json).write_text(json.dumps({"baseline": baseline, "wrappers": rows}, indent=2) + "\n")
-    return 0 if len(detected) == len(measured) and not baseline["detected"] else 1
+    return 0 if len(detected) == len(measured) and not baseline["detected"] and passing else 1
+
+
+PASS_THROUGH = ("examples.decorators:logged", "examples.decorators:plain")  # `return await fn(...)`, +/- wraps
+
+
+def pass_through_decorators(examples) -> bool:
+    """The ordinary `async def` decorators must conform (to their baseline, a coroutine that awaits the body):
+    a detector that also flags them is useless. Checked in process, every driver."""
+    verdicts = {spec: check("decorator", spec, CheckOptions(examples=examples)) for spec in PASS_THROUGH}
+    for spec, result in verdicts.items():
+        print(f"pass-through decorator {spec}: {'conforms' if result.conforms else 'DEVIATES (a false positive!)'}"
+              f" (baseline: {result.subject.baseline_text})")
+    return all(result.conforms for result in verdicts.values())
 
 
 if __name__ == "__main__":
