@@ -45,9 +45,10 @@ DIAGRAM = command("diagram", ["--format", "dot"], option("--out", PATHS), option
                   option("--python", VERSIONS), option("--route", WORDS), option("--report", PATHS),
                   option("--from", VERSIONS), option("--format", WORDS))
 SPEC = command("spec", [], option("--out", PATHS), WORDS.map(lambda word: [word]))
-CHECK = command("check", ["--examples", "1", "--driver", "direct"], st.sampled_from([["nosuchmodule:thing"], ["json:loads"], ["not a target"], [":"]]),
+CHECK = command("check", ["--examples", "1", "--driver", "direct", "--in-process"], st.sampled_from([["nosuchmodule:thing"], ["json:loads"], ["not a target"], [":"]]),
                 option("--kind", WORDS), option("--examples", EXAMPLES), option("--profile", VERSIONS),
                 option("--timeout", NUMBERS), option("--report", PATHS), option("--driver", WORDS))
+REPLAY = command("replay", [], PATHS.map(lambda path: [path]), option("--failure", NUMBERS))
 MATRIX = command("matrix", ["--list"], option("--examples", NUMBERS), option("--jobs", NUMBERS),
                  option("--targets", WORDS), option("--call-timeout", NUMBERS))
 
@@ -64,7 +65,7 @@ def run_in_process(arguments: list[str]) -> tuple[int, str, str]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.one_of(RUN, MODEL, DIAGRAM, SPEC, CHECK, MATRIX))
+@given(st.one_of(RUN, MODEL, DIAGRAM, SPEC, CHECK, MATRIX, REPLAY))
 def test_any_arguments_give_a_clear_answer(tmp_path_factory, arguments):
     folder = tmp_path_factory.mktemp("cli")
     arguments = [str(folder / part) if part.startswith("out dir") else part for part in arguments]
