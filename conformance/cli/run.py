@@ -62,8 +62,8 @@ def register_run(commands) -> None:
                      help="with --interpreter: a module (source or compiled) whose scripted_body and "
                           "scripted_generator replace body.py's as the subject factory")
     run.add_argument("--subject", choices=SUBJECTS, default="native",
-                     help="native: this interpreter's async def (default); cython / nuitka: compile the body "
-                          "with that compiler (cached) and run the suite against it in a child process")
+                     help="native: this interpreter's async def (default); cython / nuitka / mypyc: compile the "
+                          "body with that compiler (cached) and run the suite against it in a child process")
     run.set_defaults(handler=command_run)
 
 
@@ -99,7 +99,7 @@ def run_options(arguments) -> RunOptions:
 
 
 def use_compiled_subject(arguments, progress=None) -> None:
-    """Turn `--subject cython|nuitka` into the agent options: this Python as the child, the build as subject."""
+    """Turn `--subject cython|nuitka|mypyc` into the agent options: this Python as the child, the build as subject."""
     if arguments.subject == "native":
         return
     if arguments.subject_module:
