@@ -21,6 +21,7 @@ from conformance.output.paths import check_writable_file
 from conformance.output.report import (
     build_report,
     findings_text,
+    shape_text,
     summary_table,
     write_json,
     write_junit,
@@ -170,6 +171,9 @@ def finish_run(arguments, options, report: dict, interrupted: bool) -> int:
     if findings:
         print(f"\n{findings}\n")
     print(summary_table(report))
+    shape = shape_text(report["interpreter"].get("shape"))
+    if shape:
+        print(f"interpreter: {shape}")
     uncovered = [d["driver"] for d in report["drivers"] if d["coverage"]["covered"] < d["coverage"]["exercisable"]]
     print(f"seed: {options.seed} (reproduce: add --seed {options.seed} to the same command)")
     if interrupted:
