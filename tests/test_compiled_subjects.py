@@ -1,4 +1,4 @@
-"""`coroconf run --subject cython|nuitka`: a real build of body.py, cached, run through the agent in a child;
+"""`coroconf run --subject cython|nuitka|mypyc`: a real build of body.py, cached, run through the agent in a child;
 the tour's verdicts must be exactly the ones expectations/verdicts.toml records (and explains) for each."""
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from conformance.protocol.verdicts import severity
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPILER_MODULES = {"cython": "Cython", "nuitka": "nuitka"}
+COMPILER_MODULES = {"cython": "Cython", "nuitka": "nuitka", "mypyc": "mypyc"}
+PACKAGES = {"cython": "cython", "nuitka": "nuitka", "mypyc": "mypy setuptools"}
 
 
 def require_compiler(compiler: str) -> None:
     if importlib.util.find_spec(COMPILER_MODULES[compiler]) is None:
-        missing(f"needs {compiler} (pip install {compiler}; .ci/run installs it)")
+        missing(f"needs {compiler} (pip install {PACKAGES[compiler]}; .ci/run installs it)")
 
 
 def cells(report: dict) -> dict[str, str]:
@@ -39,7 +40,7 @@ def cells(report: dict) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("compiler", ["cython", "nuitka"])
+@pytest.mark.parametrize("compiler", ["cython", "nuitka", "mypyc"])
 def test_the_compiled_body_gets_the_expected_verdicts(compiler, tmp_path):
     require_compiler(compiler)
     report_path = tmp_path / "report.json"

@@ -21,6 +21,7 @@ from conformance.output.paths import check_writable_file
 from conformance.output.report import (
     build_report,
     findings_text,
+    shape_text,
     summary_table,
     write_json,
     write_junit,
@@ -62,8 +63,8 @@ def register_run(commands) -> None:
                      help="with --interpreter: a module (source or compiled) whose scripted_body and "
                           "scripted_generator replace body.py's as the subject factory")
     run.add_argument("--subject", choices=SUBJECTS, default="native",
-                     help="native: this interpreter's async def (default); cython / nuitka: compile the body "
-                          "with that compiler (cached) and run the suite against it in a child process")
+                     help="native: this interpreter's async def (default); cython / nuitka / mypyc: compile the "
+                          "body with that compiler (cached) and run the suite against it in a child process")
     run.set_defaults(handler=command_run)
 
 
@@ -99,7 +100,7 @@ def run_options(arguments) -> RunOptions:
 
 
 def use_compiled_subject(arguments, progress=None) -> None:
-    """Turn `--subject cython|nuitka` into the agent options: this Python as the child, the build as subject."""
+    """Turn `--subject cython|nuitka|mypyc` into the agent options: this Python as the child, the build as subject."""
     if arguments.subject == "native":
         return
     if arguments.subject_module:
@@ -170,6 +171,9 @@ def finish_run(arguments, options, report: dict, interrupted: bool) -> int:
     if findings:
         print(f"\n{findings}\n")
     print(summary_table(report))
+    shape = shape_text(report["interpreter"].get("shape"))
+    if shape:
+        print(f"interpreter: {shape}")
     uncovered = [d["driver"] for d in report["drivers"] if d["coverage"]["covered"] < d["coverage"]["exercisable"]]
     print(f"seed: {options.seed} (reproduce: add --seed {options.seed} to the same command)")
     if interrupted:

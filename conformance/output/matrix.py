@@ -26,7 +26,7 @@ from conformance.output.diagrams import (
     report_model,
     write_diagram,
 )
-from conformance.output.report import ReportError, read_json, write_json
+from conformance.output.report import ReportError, read_json, shape_text, write_json
 from conformance.protocol.model import load_model, outcome_text, trigger_columns
 from conformance.protocol.observation import CONFORMS, SEVERITY
 from conformance.protocol.verdicts import severity
@@ -186,7 +186,8 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
             if interpreter.get("implementation_version") not in (None, "", version):
                 version = f"{interpreter['implementation_version']} (language {version})"
             column.update(implementation=interpreter.get("implementation"), version=version,
-                          profile=report.get("profile"), partial=report.get("partial"))
+                          profile=report.get("profile"), partial=report.get("partial"),
+                          shape=shape_text(interpreter.get("shape")))
             for driver in report["drivers"]:
                 column["drivers"][driver["driver"]] = driver["error"] or driver["verdict"]
                 for case in driver["transitions"]:
@@ -235,13 +236,13 @@ def markdown(matrix: dict) -> str:
     lines = ["# Coroutine conformance matrix", ""]
     if matrix["partial"]:
         lines += ["**Partial:** some interpreters did not finish; their columns show what had arrived.", ""]
-    lines += ["| interpreter | version | profile | drivers | status |", "|---|---|---|---|---|"]
+    lines += ["| interpreter | version | shape | profile | drivers | status |", "|---|---|---|---|---|---|"]
     for column in columns:
         drivers = ", ".join(f"{d}: {v}" if v in ("conforms", "deviates") else f"{d}: unavailable ({v})"
                             for d, v in column["drivers"].items())
         state = column["state"] + (f" ({column['seconds']} s)" if column.get("seconds") is not None else "")
         lines.append(f"| {column['label']} | {column.get('implementation') or '?'} {column.get('version') or ''} "
-                     f"| {column.get('profile') or ''} | {drivers} | {state} |")
+                     f"| {column.get('shape') or ''} | {column.get('profile') or ''} | {drivers} | {state} |")
     for label, files in matrix.get("diagrams", {}).items():
         pictures = ", ".join(f"[{Path(f).name}]({f})" for f in files if f.endswith(".svg")) or ", ".join(files)
         lines.append(f"\nDivergence diagrams for {label}: {pictures}")
@@ -280,7 +281,7 @@ def summary(matrix: dict) -> str:
             counts[verdict] = counts.get(verdict, 0) + 1
         text = ", ".join(f"{counts[v]} {v}" for v in [*SEVERITY, UNAVAILABLE, NOT_RUN] if counts.get(v))
         lines.append(f"{column['label']:26} {column.get('implementation') or '?'} {column.get('version') or '':8} "
-                     f"{column['state']:10} {text}")
+                     f"{column['state']:10} {text}" + (f" [{column['shape']}]" if column.get("shape") else ""))
     return "\n".join(lines)
 
 

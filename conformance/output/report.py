@@ -22,6 +22,7 @@ from conformance.protocol.observation import (
 )
 from conformance.protocol.steps import Step
 from conformance.protocol.verdicts import fails, severity
+from conformance.subject.shape import interpreter_shape
 
 REPORT_FORMAT = "coroutine-conformance-report/1"
 
@@ -30,7 +31,7 @@ REPORT_FORMAT = "coroutine-conformance-report/1"
 
 def interpreter_info() -> dict:
     return {"implementation": platform.python_implementation(), "version": platform.python_version(),
-            "executable": sys.executable}
+            "executable": sys.executable, "shape": interpreter_shape()}
 
 
 def build_report(results: list[DriverResults], models: dict[str, Model], options, partial=False,
@@ -165,6 +166,26 @@ def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
         elif driver.get("error"):
             parts.append(f"The {driver['driver']!r} driver could not run: {driver['error']}")
     return "\n\n".join(parts)
+
+
+GIL_STATES = {True: "GIL enabled", False: "GIL disabled", None: "GIL state unknown"}
+
+
+def shape_text(shape) -> str | None:
+    """What else shapes the interpreter (a report's interpreter.shape, from conformance/subject/shape.py), in
+    words, or None when nothing does: no JIT, a build with the GIL, not a debug build."""
+    if not isinstance(shape, dict):
+        return None
+    parts = []
+    if shape.get("jit"):
+        parts.append("JIT " + ", ".join(shape["jit"]))
+    if shape.get("free_threaded_build"):
+        parts.append("free-threaded build, " + GIL_STATES.get(shape.get("gil_enabled"), "GIL state unknown"))
+    elif shape.get("gil_enabled") is False:
+        parts.append("GIL disabled")
+    if shape.get("debug_build"):
+        parts.append("debug build")
+    return "; ".join(parts) or None
 
 
 def deviating(counts: dict[str, int]) -> int:

@@ -1,4 +1,4 @@
-"""Compiled subjects: `coroconf run --subject cython|nuitka` compiles the body interpreter (body.py) into an
+"""Compiled subjects: `coroconf run --subject cython|nuitka|mypyc` compiles the body interpreter (body.py) into an
 extension module and runs the whole suite against the coroutine type the compiler makes.
 
 The build is real and happens at run time, cached under ~/.cache/coroutine-conformance (or
@@ -23,7 +23,10 @@ from conformance.errors import CompileError
 from conformance.subject import body
 
 MODULE_NAME = "conformance_subject"  # the agent loads a subject module under this name
-SUBJECTS = ("native", "cython", "nuitka")
+SUBJECTS = ("native", "cython", "nuitka", "mypyc")
+COMPILERS = SUBJECTS[1:]
+# what to pip-install for each compiler (mypyc comes with mypy; on 3.12+ it builds through setuptools)
+PACKAGES = {"cython": "cython", "nuitka": "nuitka", "mypyc": "mypy setuptools"}
 BUILD_TIMEOUT = 900
 
 
@@ -36,17 +39,20 @@ def cache_directory() -> Path:
 def compiler_version(compiler: str) -> str:
     """The compiler's version, asked of the compiler itself (so the cache key changes on an upgrade)."""
     probe = {"cython": "import Cython; print(Cython.__version__)",
-             "nuitka": "import nuitka.Version as v; print(v.getNuitkaVersion())"}[compiler]
+             "nuitka": "import nuitka.Version as v; print(v.getNuitkaVersion())",
+             "mypyc": "import mypy.version, mypyc.build, setuptools; print(mypy.version.__version__)"}[compiler]
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     if completed.returncode != 0:
         raise CompileError(f"{compiler} is not installed for {sys.executable} "
-                           f"(install it with: {sys.executable} -m pip install {compiler})")
+                           f"(install it with: {sys.executable} -m pip install {PACKAGES[compiler]})")
     return completed.stdout.strip()
 
 
 def build_command(compiler: str, source: Path, output: Path) -> list[str]:
     if compiler == "cython":
         return [sys.executable, "-m", "Cython.Build.Cythonize", "-i", "-3", "-q", str(source)]
+    if compiler == "mypyc":  # builds the extension next to the source, in the work directory
+        return [sys.executable, "-m", "mypyc", source.name]
     return [sys.executable, "-m", "nuitka", "--module", str(source), f"--output-dir={output}", "--remove-output",
             "--quiet", "--assume-yes-for-downloads"]
 
@@ -61,8 +67,8 @@ def built_module(directory: Path) -> Path | None:
 
 def build(compiler: str, progress=None) -> tuple[Path, dict]:
     """The compiled body module (building it unless cached) and a description for the report."""
-    if compiler not in ("cython", "nuitka"):
-        raise CompileError(f"unknown compiler {compiler!r}; expected cython or nuitka")
+    if compiler not in COMPILERS:
+        raise CompileError(f"unknown compiler {compiler!r}; expected one of {', '.join(COMPILERS)}")
     say = progress or (lambda text: None)
     version = compiler_version(compiler)
     source_text = Path(body.__file__).read_text()

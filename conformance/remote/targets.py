@@ -79,8 +79,8 @@ def resolve_target(text: str) -> TargetSpec:
 
 
 def agent_program(subject_module: str | None = None) -> str:
-    """The text the child runs: body.py, then agent.py, unchanged."""
-    return (SUBJECT_DIR / "body.py").read_text() + "\n\n" + (SUBJECT_DIR / "agent.py").read_text()
+    """The text the child runs: body.py, shape.py, then agent.py, unchanged."""
+    return "\n\n".join((SUBJECT_DIR / name).read_text() for name in ("body.py", "shape.py", "agent.py"))
 
 
 @dataclass
@@ -131,6 +131,7 @@ class AgentProcess:
                     or not all(isinstance(d, str) for d in drivers):
                 raise ProtocolError(self.spec.label, "expected a hello with a version [major, minor, ...] and a list "
                                                      f"of drivers, found {_excerpt(json.dumps(hello).encode())}")
+            hello["shape"] = checked_shape(self.spec.label, hello.get("shape"))
             if self.subject_module:
                 answer = self._exchange({"op": "subject", "path": str(Path(self.subject_module).resolve())},
                                         self.start_timeout)
@@ -250,13 +251,29 @@ class AgentProcess:
         return {"implementation": implementation, "version": ".".join(str(n) for n in hello.get("version", [])),
                 "implementation_version": ".".join(str(n) for n in hello.get("implementation_version", [])),
                 "executable": self.spec.label, "platform": hello.get("platform"),
-                "capabilities": hello.get("capabilities", {}), "agent": True}
+                "capabilities": hello.get("capabilities", {}), "shape": hello.get("shape"), "agent": True}
 
     def version(self, oldest: tuple[int, int] = (3, 6)) -> tuple[int, int]:
         """The language version the child reports, raised to the oldest the model describes (MicroPython
         reports 3.4)."""
         reported = tuple(self.hello["version"][:2])
         return max(reported, oldest)
+
+
+SHAPE_FLAGS = {"free_threaded_build": (bool,), "gil_enabled": (bool, type(None)), "debug_build": (bool,)}
+
+
+def checked_shape(label: str, shape) -> dict:
+    """The hello's `shape` (conformance/subject/shape.py), every field checked: the child's JSON is untrusted."""
+    expected = {"jit", *SHAPE_FLAGS}
+    jit = shape.get("jit") if isinstance(shape, dict) else None
+    if not isinstance(shape, dict) or set(shape) != expected or not isinstance(jit, list) or len(jit) > 8 \
+            or not all(isinstance(name, str) and 0 < len(name) <= 40 and name.isprintable() for name in jit) \
+            or not all(isinstance(shape[flag], kinds) for flag, kinds in SHAPE_FLAGS.items()):
+        raise ProtocolError(label, "expected a hello with a shape {jit: [names], free_threaded_build: bool, "
+                                   f"gil_enabled: bool or null, debug_build: bool}}, found "
+                                   f"{_excerpt(json.dumps(shape).encode())}")
+    return {"jit": list(jit), **{flag: shape[flag] for flag in SHAPE_FLAGS}}
 
 
 def describe_status(status: int | None) -> str:

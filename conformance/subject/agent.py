@@ -1,13 +1,13 @@
 """The agent: runs body coroutines inside a target interpreter and reports what it observed, as JSON lines.
 
-The host never runs this file alone: it sends the text of body.py followed by this file to the child (see
-conformance/targets.py), so the agent drives the very same scripted body as the in-process drivers. Like
+The host never runs this file alone: it sends the text of body.py and shape.py followed by this file to the
+child (see conformance/remote/targets.py), so the agent drives the very same scripted body as the in-process drivers. Like
 body.py it must run on CPython 3.6+, PyPy, MicroPython and Pyodide: no f-strings, no annotations, and every
 module beyond sys, json and gc is optional. What the interpreter does not offer (inspect, warnings,
 __await__, cr_* attributes) is reported as null or left out, which the host reads as "not observable".
 
 Protocol: one JSON object per line in, one per line out, in order.
-  {"op": "hello"}                              -> implementation, version, drivers, capabilities
+  {"op": "hello"}                              -> implementation, version, drivers, capabilities, shape
   {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name}}
   {"op": "subject", "path": file}              -> swap the subject factory (a module with scripted_body)
   {"op": "begin", "driver": name}              -> a fresh subject (the previous one is released first)
@@ -115,7 +115,8 @@ class Agent:
                 "drivers": list(AGENT_DRIVERS),
                 "capabilities": {"inspect": _inspect is not None, "warnings": _warnings is not None,
                                  "exception chaining": CHAINING,
-                                 "types.coroutine": _types is not None and hasattr(_types, "coroutine")}}
+                                 "types.coroutine": _types is not None and hasattr(_types, "coroutine")},
+                "shape": interpreter_shape()}  # shape.py, sent before this file: JIT, free-threading, debug
 
     def configure(self, request):
         name = request.get("inspect") or ""

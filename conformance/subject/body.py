@@ -155,14 +155,17 @@ class Suspend:
         return self.value
 
 
+# Scripts made so far in this process: each has its own number. A module-level list, not a class attribute
+# assigned through the class: mypyc refuses that ("Only class variables defined as ClassVar can be assigned to").
+SCRIPTS_MADE = [0]
+
+
 class Script:
     """The plans still to run, the events seen so far, and the object re-entrant calls go to."""
 
-    made = 0  # Scripts made so far in this process: each has its own number
-
     def __init__(self, plans=None):
-        Script.made += 1
-        self.number = Script.made
+        SCRIPTS_MADE[0] += 1
+        self.number = SCRIPTS_MADE[0]
         self.plans = list(plans or [])
         self.events = []
         self.target = None  # set by the driver once the subject exists
