@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conformance.checking.replay import replay
 from conformance.cli import EXIT_DEVIATION, EXIT_OK
+from conformance.errors import UsageError
 from conformance.output.report import read_json
 
 
@@ -20,6 +21,9 @@ def register_replay(commands) -> None:
 
 
 def command_replay(arguments) -> int:
+    if not arguments.report.strip():
+        raise UsageError(f"a REPORT path is required, found {arguments.report!r}; give the --report FILE of a run "
+                         f"or check")
     report = read_json(arguments.report)
     done = replay(report, arguments.failure, arguments.report)
     what = f"failure {arguments.failure} ({done.driver}: {', '.join(done.transitions)})"
