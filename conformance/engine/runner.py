@@ -87,22 +87,27 @@ MAX_REPLANS = 4  # further tours around deviating moves, while they still reach 
 
 def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
     """The tour's sequences, then, while transitions stay unexercised because sequences deviated before
-    reaching them, new sequences that avoid the moves where the subject left the model's path. A
-    conforming subject takes the planned sequences alone. Returns how many sequences deviated."""
+    reaching them, new sequences that avoid the moves where the subject left the model's path; last, for
+    what is still unexercised, sequences that go on from the model's state where the subject was seen in
+    another. A conforming subject takes the planned sequences alone. Returns how many sequences deviated."""
     results, avoid, deviating = session.results, set(), 0
-    for _ in range(1 + MAX_REPLANS):
+    for replan in range(2 + MAX_REPLANS):
         before = (len(avoid), len(results.covered))
         for sequence in sequences:
             checkpoint.save()
             outcome = tour_sequence(session, sequence)
             deviating += outcome.deviated
             avoid |= outcome.avoid
-            if outcome.cut_short:
+            if outcome.off_path:
                 results.cut_short.update(_planned_transitions(session, sequence))
-        if not results.uncovered or (len(avoid), len(results.covered)) == before:
+        if not results.uncovered or not session.follow_observed:
             break
+        if (len(avoid), len(results.covered)) == before or replan == MAX_REPLANS:
+            session.follow_observed = False  # the last pass: through the deviating moves, trusting the model
+            avoid = set()
         sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered)
         sequences = [s for s in sequences if s]  # an empty path: the final calls of the initial state, made already
+    session.follow_observed = True
     return deviating
 
 
@@ -110,6 +115,11 @@ def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
 class SequenceOutcome:
     deviated: bool = False  # a step failed
     cut_short: bool = False  # the sequence ended before its planned steps were all made
+    diverted: bool = False  # the session followed the subject into a state the plan did not expect
+
+    @property
+    def off_path(self) -> bool:
+        return self.cut_short or self.diverted
     avoid: set = field(default_factory=set)  # move keys where the subject left the model's path
 
 
@@ -132,6 +142,7 @@ def tour_sequence(session: Session, sequence) -> SequenceOutcome:
                     session.results.add_failure(session.failure_entry(record, "tour"))
                 if record.lost or record.continued_from_observed:
                     outcome.avoid.add(move_key(state, actual))
+                    outcome.diverted = outcome.diverted or record.continued_from_observed
                 if record.lost:
                     outcome.cut_short = True
                     return outcome

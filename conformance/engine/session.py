@@ -42,6 +42,7 @@ class StepRecord:
     failures: list[Difference] = field(default_factory=list)
     continued_from_observed: bool = False  # the step deviated into another model state, and the session went on from it
     lost: bool = False  # the subject is in no state the model knows (or is gone): its sequence cannot go on
+    kept_model_state: bool = False  # seen in another state, but the session went on from the model's (follow_observed off)
 
     def blame(self, difference: Difference) -> str:
         """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
@@ -89,6 +90,7 @@ class Session:
         self.state = model.initial
         self.history: list[StepRecord] = []
         self.on_begin = None  # called at the start of every example (the runner's progress lines)
+        self.follow_observed = True  # after a step seen in another model state, go on from that state
 
     def begin(self) -> None:
         self.driver.begin()
@@ -137,6 +139,9 @@ class Session:
         if observed is None or observed == predicted:
             return predicted
         if observed in self.model.states and observed != RUNNING:  # a call that returned cannot leave it running
+            if not self.follow_observed:
+                record.kept_model_state = True
+                return predicted
             record.continued_from_observed = True
             return observed
         record.lost = True
@@ -171,6 +176,8 @@ class Session:
                  "steps": [done.step.to_json() for done in self.history]}
         if any(done.continued_from_observed for done in self.history):
             entry["continued_from_observed"] = True
+        if any(done.kept_model_state for done in self.history):
+            entry["continued_from_model"] = True
         return entry
 
     # -- words for people ------------------------------------------------------------------------
@@ -211,4 +218,10 @@ class Session:
                 lines.append(f"Continued from the observed state: after {where} the subject was seen in "
                              f"{done.observation.state}, not the model's {done.prediction.next_state}, and the "
                              f"sequence went on from {done.observation.state}.")
+            elif done.kept_model_state:
+                where = "this step" if done is record else f"step {number}"
+                lines.append(f"Continued from the model's state: after {where} the subject was seen in "
+                             f"{done.observation.state}, not the model's {done.prediction.next_state}; the "
+                             f"sequence went on as if it were in {done.prediction.next_state}, to reach the "
+                             f"transitions behind it.")
         return lines
