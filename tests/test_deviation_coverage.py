@@ -67,3 +67,15 @@ def test_the_summary_counts_every_verdict_and_the_blocked_transitions():
     assert direct["counts"]["deviating"] >= 1 and direct["counts"]["blocked by deviation"] == 0
     blocked = [dict(case, count=0, verdict="unexercised", blocked=True) for case in direct["transitions"]]
     assert verdict_summary(blocked)["blocked by deviation"] == len(blocked)
+
+
+def test_a_cell_known_to_vary_accepts_only_its_listed_verdicts(tmp_path):
+    from conformance.output.expectations import expected_verdict, load_expectations
+
+    path = tmp_path / "verdicts.toml"
+    path.write_text('[[targets.nuitka.deviation]]\ntransition = "coroutine:value.await"\nverdict = "crash"\n'
+                    'does = "d"\nmodel_expects = "m"\nevidence = "e"\nalso = ["deviates"]\n')
+    expected = load_expectations(path)["nuitka"]
+    also = expected["also"]["coroutine:value.await"]
+    assert expected_verdict("crash", "crash", also) and expected_verdict("deviates", "crash", also)
+    assert not expected_verdict("conforms", "crash", also) and not expected_verdict("hang", "crash", also)
