@@ -14,8 +14,9 @@ any change in what the suite says about an interpreter shows up and gets reviewe
     does = "what the interpreter does"
     model_expects = "what the model says"
     evidence = "a source, an issue, or a minimal reproducer"
-    also = ["conforms"]                            # optional: other verdicts the cell may get from run to run
-                                                   # (a subject whose memory an earlier step corrupted)
+
+A target may say `may_crash = "why"` (beside unavailable_drivers): a subject whose memory an earlier step
+corrupts dies at a later step that differs from run to run, so any cell may be "crash" instead of its verdict.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ RAN = ("conforms", "deviates")  # a driver's status in a report when it ran at a
 
 def load_expectations(path) -> dict:
     """{target label: {"unavailable_drivers": set, "cells": {transition key: verdict}, "notes": {...},
-    "also": {transition key: set of verdicts it may get instead}}}."""
+    "may_crash": why any cell may be a crash, or None}}."""
     data = read_toml(path, "expectations", ExpectationsError)
     targets = {}
     for label, entry in data.get("targets", {}).items():
-        cells, notes, also = {}, {}, {}
+        cells, notes = {}, {}
         for key in entry.get("not_observable", []):
             cells[key] = "not-observable"
         for deviation in entry.get("deviation", []):
@@ -48,10 +49,8 @@ def load_expectations(path) -> dict:
                                  "model expects and why the verdict is right")
             cells[deviation["transition"]] = deviation["verdict"]
             notes[deviation["transition"]] = {name: deviation[name] for name in NOTE_FIELDS}
-            if deviation.get("also"):
-                also[deviation["transition"]] = set(deviation["also"])
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
-                          "notes": notes, "also": also}
+                          "notes": notes, "may_crash": entry.get("may_crash")}
     return targets
 
 
@@ -75,7 +74,7 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
                 continue
             seen.add(row["key"])
             want = expected["cells"].get(row["key"], CONFORMS)
-            if not expected_verdict(cell["verdict"], want, expected.get("also", {}).get(row["key"], ())):
+            if not expected_verdict(cell["verdict"], want, expected.get("may_crash")):
                 observed = f" (observed {cell['observed']})" if cell.get("observed") else ""
                 mismatches.append(f"{label}: {row['key']}: expected {want}, found {cell['verdict']}{observed}")
         for key in expected["cells"]:
@@ -84,9 +83,9 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
     return mismatches
 
 
-def expected_verdict(found: str, want: str, also=()) -> bool:
-    """Whether a cell's verdict is the expected one, or one of the others it is known to get (`also`)."""
-    return found == want or found in also
+def expected_verdict(found: str, want: str, may_crash=None) -> bool:
+    """Whether a cell's verdict is the expected one, or a crash where the target may crash anywhere."""
+    return found == want or (bool(may_crash) and found == "crash")
 
 
 def expectations_text(matrix: dict, existing: dict | None = None) -> str:
@@ -107,6 +106,8 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
         lines.append(f"[targets.{_quote(label)}]")
         lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
         lines.append(f"unavailable_drivers = {_list(unavailable)}")
+        if known.get("may_crash"):
+            lines.append(f"may_crash = {_quote(known['may_crash'])}")
         lines.append(f"not_observable = {_list(not_observable)}")
         lines.append("")
         for row in deviations:
@@ -118,8 +119,6 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
             lines.append(f"does = {_quote(notes.get('does') or ('observed ' + str(cell.get('observed'))))}")
             lines.append(f"model_expects = {_quote(notes.get('model_expects') or str(cell.get('expected')))}")
             lines.append(f"evidence = {_quote(notes.get('evidence') or 'TODO')}")
-            if known.get("also", {}).get(row["key"]):
-                lines.append(f"also = {_list(sorted(known['also'][row['key']]))}")
             lines.append("")
     return "\n".join(lines)
 
