@@ -68,14 +68,3 @@ def test_the_summary_counts_every_verdict_and_the_blocked_transitions():
     blocked = [dict(case, count=0, verdict="unexercised", blocked=True) for case in direct["transitions"]]
     assert verdict_summary(blocked)["blocked by deviation"] == len(blocked)
 
-
-def test_a_target_that_may_crash_accepts_a_crash_in_any_cell_and_nothing_else(tmp_path):
-    from conformance.output.expectations import expected_verdict, load_expectations
-
-    path = tmp_path / "verdicts.toml"
-    path.write_text('[targets.nuitka]\nmay_crash = "memory corrupted earlier"\n[targets.cython]\n')
-    loaded = load_expectations(path)
-    may_crash = loaded["nuitka"]["may_crash"]
-    assert expected_verdict("crash", "deviates", may_crash) and expected_verdict("deviates", "deviates", may_crash)
-    assert not expected_verdict("conforms", "deviates", may_crash) and not expected_verdict("hang", "conforms", may_crash)
-    assert not expected_verdict("crash", "deviates", loaded["cython"]["may_crash"])

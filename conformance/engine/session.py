@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from conformance.engine.results import DriverResults
 from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import (
+    DEVIATES,
     Difference,
     Observation,
     SubjectFailure,
@@ -168,6 +169,11 @@ class Session:
 
     def end(self) -> None:
         self.driver.end()
+        if any(record.lost or any(d.verdict == DEVIATES and d.aspect.startswith(("outcome", "events"))
+                                  for d in record.failures) for record in self.history):
+            # The subject raised, returned or did in its body what the model does not allow: the next subjects
+            # get a fresh process, so that damage it did there is not blamed on them.
+            self.driver.renew()
 
     def failure_entry(self, record: StepRecord, source: str) -> dict:
         """A failing step as results keep it: the explanation, the violated transitions, the call sequence."""

@@ -14,9 +14,6 @@ any change in what the suite says about an interpreter shows up and gets reviewe
     does = "what the interpreter does"
     model_expects = "what the model says"
     evidence = "a source, an issue, or a minimal reproducer"
-
-A target may say `may_crash = "why"` (beside unavailable_drivers): a subject whose memory an earlier step
-corrupts dies at a later step that differs from run to run, so any cell may be "crash" instead of its verdict.
 """
 
 from __future__ import annotations
@@ -33,8 +30,7 @@ RAN = ("conforms", "deviates")  # a driver's status in a report when it ran at a
 
 
 def load_expectations(path) -> dict:
-    """{target label: {"unavailable_drivers": set, "cells": {transition key: verdict}, "notes": {...},
-    "may_crash": why any cell may be a crash, or None}}."""
+    """{target label: {"unavailable_drivers": set, "cells": {transition key: verdict}, "notes": {...}}}."""
     data = read_toml(path, "expectations", ExpectationsError)
     targets = {}
     for label, entry in data.get("targets", {}).items():
@@ -50,7 +46,7 @@ def load_expectations(path) -> dict:
             cells[deviation["transition"]] = deviation["verdict"]
             notes[deviation["transition"]] = {name: deviation[name] for name in NOTE_FIELDS}
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
-                          "notes": notes, "may_crash": entry.get("may_crash")}
+                          "notes": notes}
     return targets
 
 
@@ -74,18 +70,13 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
                 continue
             seen.add(row["key"])
             want = expected["cells"].get(row["key"], CONFORMS)
-            if not expected_verdict(cell["verdict"], want, expected.get("may_crash")):
+            if cell["verdict"] != want:
                 observed = f" (observed {cell['observed']})" if cell.get("observed") else ""
                 mismatches.append(f"{label}: {row['key']}: expected {want}, found {cell['verdict']}{observed}")
         for key in expected["cells"]:
             if key not in seen:
                 mismatches.append(f"{label}: {key}: expected {expected['cells'][key]}, but it was not exercised")
     return mismatches
-
-
-def expected_verdict(found: str, want: str, may_crash=None) -> bool:
-    """Whether a cell's verdict is the expected one, or a crash where the target may crash anywhere."""
-    return found == want or (bool(may_crash) and found == "crash")
 
 
 def expectations_text(matrix: dict, existing: dict | None = None) -> str:
@@ -106,8 +97,6 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
         lines.append(f"[targets.{_quote(label)}]")
         lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
         lines.append(f"unavailable_drivers = {_list(unavailable)}")
-        if known.get("may_crash"):
-            lines.append(f"may_crash = {_quote(known['may_crash'])}")
         lines.append(f"not_observable = {_list(not_observable)}")
         lines.append("")
         for row in deviations:
