@@ -20,9 +20,8 @@ from conformance.protocol.values import payload_strategy, reaction_value_strateg
 
 def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleBasedStateMachine]:
     """A state machine class that drives `session` (its driver, oracle and results). A failing step whose
-    violated transitions are all in `known` (reported already) does not end its example, so that the run goes
-    on looking for other violations behind it; where the subject is left in no model state, the example is
-    rejected as invalid."""
+    violated transitions are all in `known` (reported already) ends its example as invalid, so that the run
+    goes on looking for other violations."""
     oracle, driver, model = session.oracle, session.driver, session.model
     plans = plan_strategies(session)
 
@@ -52,11 +51,9 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
                 reject()
             if record.failures:
                 entry = session.failure_entry(record, "hypothesis")
-                if not set(entry["transitions"]) <= known:
-                    raise ConformanceFailure(entry)
-                if record.lost:  # reported already, and the subject cannot go on: the example is invalid
+                if set(entry["transitions"]) <= known:
                     reject()
-                # reported already: the example goes on (from the state the session follows) to look further
+                raise ConformanceFailure(entry)
 
         def teardown(self):
             try:

@@ -171,11 +171,6 @@ def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
     return "\n\n".join(parts)
 
 
-def deviating(counts: dict[str, int]) -> int:
-    """How many transitions deviate, hang or crash, from a count per verdict."""
-    return sum(n for verdict, n in counts.items() if severity(verdict) >= severity(DEVIATES))
-
-
 def output_summary(report: dict) -> str | None:
     """One line counting what the subject printed and logged during the run (kept in the report), if any."""
     counts = {"stdout": 0, "stderr": 0, "log": 0}
