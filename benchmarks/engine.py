@@ -22,15 +22,17 @@ from pathlib import Path
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, rule
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout, and benchmarks/ as a package
 
-from conformance import body  # noqa: E402
+from benchmarks.broken_wrappers import BROKEN, CORRECT  # noqa: E402
+from conformance.checking.check import CheckOptions, check  # noqa: E402
 from conformance.drivers import DirectDriver  # noqa: E402
 from conformance.engine.machine import build_machine, machine_settings  # noqa: E402
 from conformance.engine.results import DriverResults  # noqa: E402
 from conformance.engine.session import Session  # noqa: E402
 from conformance.engine.tour import plan_tour  # noqa: E402
 from conformance.protocol.model import load_model  # noqa: E402
+from conformance.subject import body  # noqa: E402
 
 
 def default_run() -> tuple[float, dict]:
@@ -105,6 +107,24 @@ def raw_sends_per_second(count: int = 200_000) -> float:
     return count / seconds
 
 
+def deviating_against_conforming(examples: int) -> str:
+    """A check of a deviating wrapper (eager-start: it differs at the first call of most sequences, and every
+    transition behind that is still judged) against the same check of the correct forwarding wrapper."""
+    figures = []
+    for name, factory in (("conforming (forwarding)", CORRECT), ("deviating (eager-start)", BROKEN["eager-start"][0])):
+        started = time.perf_counter()
+        result = check("wrapper", factory, CheckOptions(examples=examples, seed=1))
+        seconds = time.perf_counter() - started
+        covered = sum(len(r.covered) for r in result.results)
+        exercisable = sum(len(r.exercisable) for r in result.results)
+        violated = sum(len(r.violated) for r in result.results)
+        figures.append((name, seconds, covered, exercisable, violated))
+    words = [f"{name} {seconds:.1f} s, {covered}/{exercisable} transitions, {violated} violated"
+             for name, seconds, covered, exercisable, violated in figures]
+    return (f"check with {examples} examples per driver: " + "; ".join(words)
+            + f"; ratio {figures[1][1] / figures[0][1]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300, help="Hypothesis examples for the steps/s figures")
@@ -124,6 +144,7 @@ def main() -> None:
     tour = tour_transitions_per_second(model)
     raw = raw_sends_per_second()
     print(f"tour: {tour:,.0f} transitions/s; raw coro.send: {raw:,.0f} calls/s; ratio {tour / raw:.4f}")
+    print(deviating_against_conforming(min(arguments.examples, 100)))
 
 
 if __name__ == "__main__":

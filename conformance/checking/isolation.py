@@ -22,7 +22,7 @@ from pathlib import Path
 from conformance.drivers import DRIVERS
 from conformance.engine.results import DriverResults, TransitionResult
 from conformance.errors import SubjectError
-from conformance.output.report import build_report, write_json
+from conformance.output.report import build_report, verdict_summary, write_json
 from conformance.protocol.model import load_model
 from conformance.protocol.observation import CRASH, HANG
 from conformance.protocol.oracle import Oracle
@@ -172,7 +172,9 @@ def merge_attempts(reports: list[dict]) -> dict:
                 mine.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"])
     entry["transitions"] = list(cases.values())
     entry["coverage"] = {"covered": sum(1 for case in cases.values() if case["count"]),
-                         "exercisable": len(cases)}
+                         "exercisable": len(cases),
+                         "blocked": sum(1 for case in cases.values() if case.get("blocked") and not case["count"])}
+    entry["counts"] = verdict_summary(entry["transitions"])
     entry["verdict"] = merged["verdict"] = "deviates"
     return merged
 

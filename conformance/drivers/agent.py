@@ -92,6 +92,10 @@ class AgentDriver(Driver):
         """The child releases the subject when the next one begins, which saves a round trip per example."""
         self.pending, self.lost = None, False
 
+    def renew(self) -> None:
+        """Stop the child; the next subject is made in a new one (started on the next request)."""
+        self.process.kill()
+
 
 def unobservable() -> Observation:
     """What a step on a subject whose child already failed shows: nothing at all."""

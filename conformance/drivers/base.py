@@ -45,6 +45,10 @@ class Driver:
     def finish(self) -> None:
         """Release what the driver kept for the whole run (an event loop, a child process)."""
 
+    def renew(self) -> None:
+        """Make the next subjects in a fresh process, where the driver has one of its own (after a subject did
+        what the model does not allow, it may have damaged its process). Nothing to do in process."""
+
     def can_deliver(self, call: str, argument: str) -> bool:
         return self.calls is None or (call, argument) in self.calls
 

@@ -36,6 +36,13 @@ class DriverResults:
     output: dict = field(default_factory=dict)  # what the subject printed or logged: {stdout, stderr, log}
     started: float = field(default_factory=time.perf_counter)
     first_failure_seconds: float | None = None  # how long until the first failing step was seen
+    cut_short: set = field(default_factory=set)  # transitions planned in tour sequences that ended early
+
+    @property
+    def blocked(self) -> list[str]:
+        """Reachable transitions never exercised because the sequences meant to reach them deviated first
+        (the subject left the model's states, or the model had no way on from the state it was seen in)."""
+        return [t for t in self.uncovered if t in self.cut_short]
 
     def add_failure(self, failure: dict) -> bool:
         """Keep `failure` ({text, transitions, steps, source}) if it is the shortest call sequence seen so far

@@ -15,7 +15,7 @@ from conformance.drivers.agent import AgentDriver
 from conformance.engine.machine import build_machine, machine_settings
 from conformance.engine.results import DriverResults
 from conformance.engine.session import Avoided, ConformanceFailure, Session
-from conformance.engine.tour import plan_tour, unexercisable
+from conformance.engine.tour import move_key, plan_tour, unexercisable
 from conformance.protocol.model import Model, load_model
 from conformance.protocol.observation import SubjectFailure
 from conformance.remote.targets import AgentProcess, resolve_target
@@ -56,10 +56,7 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     results.unexercisable = unexercisable(session.oracle, driver, exercisable)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
     try:
-        deviating = 0
-        for sequence in sequences:
-            checkpoint.save()
-            deviating += tour_sequence(session, sequence)
+        deviating = take_tour(session, sequences, checkpoint)
         say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
             f"{deviating} deviating sequences; running Hypothesis")
         if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
@@ -85,22 +82,86 @@ class Checkpoint:
             self.options.checkpoint(self.results)
 
 
-def tour_sequence(session: Session, sequence) -> int:
-    """Take one tour sequence (then the final calls) on a fresh subject, up to its first failing step;
-    1 if a step failed (the failure is recorded), else 0."""
+MAX_REPLANS = 4  # further tours around deviating moves, while they still reach something new
+
+
+def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
+    """The tour's sequences, then, while transitions stay unexercised because sequences deviated before
+    reaching them, new sequences that avoid the moves where the subject left the model's path; last, for
+    what is still unexercised, sequences that go on from the model's state where the subject was seen in
+    another. A conforming subject takes the planned sequences alone. Returns how many sequences deviated."""
+    results, avoid, deviating = session.results, set(), 0
+    for replan in range(2 + MAX_REPLANS):
+        before = (len(avoid), len(results.covered))
+        for sequence in sequences:
+            checkpoint.save()
+            outcome = tour_sequence(session, sequence)
+            deviating += outcome.deviated
+            avoid |= outcome.avoid
+            if outcome.off_path:
+                results.cut_short.update(_planned_transitions(session, sequence))
+        if not results.uncovered or not session.follow_observed:
+            break
+        if (len(avoid), len(results.covered)) == before or replan == MAX_REPLANS:
+            session.follow_observed = False  # the last pass: through the deviating moves, trusting the model
+            avoid = set()
+        sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered)
+        sequences = [s for s in sequences if s]  # an empty path: the final calls of the initial state, made already
+    session.follow_observed = True
+    return deviating
+
+
+@dataclass
+class SequenceOutcome:
+    deviated: bool = False  # a step failed
+    cut_short: bool = False  # the sequence ended before its planned steps were all made
+    diverted: bool = False  # the session followed the subject into a state the plan did not expect
+
+    @property
+    def off_path(self) -> bool:
+        return self.cut_short or self.diverted
+    avoid: set = field(default_factory=set)  # move keys where the subject left the model's path
+
+
+def tour_sequence(session: Session, sequence) -> SequenceOutcome:
+    """Take one tour sequence (then the final calls) on a fresh subject. A failing step is recorded and the
+    sequence goes on, from the model's state or from the model state the subject was seen in; it ends
+    where the subject is in no model state, or where a planned step has no row from the state it is in."""
+    outcome = SequenceOutcome()
     session.begin()
     try:
         for step in sequence + ["final"]:
             for actual in (session.final_steps() if step == "final" else [step]):
+                if not session.can_take(actual):
+                    outcome.cut_short = True
+                    return outcome
+                state = session.state
                 record = session.take(actual)
                 if record.failures:
+                    outcome.deviated = True
                     session.results.add_failure(session.failure_entry(record, "tour"))
-                    return 1
-        return 0
+                if record.lost or record.continued_from_observed:
+                    outcome.avoid.add(move_key(state, actual))
+                    outcome.diverted = outcome.diverted or record.continued_from_observed
+                if record.lost:
+                    outcome.cut_short = True
+                    return outcome
+        return outcome
     except Avoided:
-        return 0
+        outcome.cut_short = True
+        return outcome
     finally:
         session.end()
+
+
+def _planned_transitions(session: Session, sequence) -> set[str]:
+    """The transitions a tour sequence exercises on a subject that does what the model says."""
+    state, found = session.model.initial, set()
+    for step in sequence:
+        prediction = session.oracle.predict(state, step)
+        found.update(prediction.transitions)
+        state = prediction.next_state
+    return found
 
 
 def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpoint, say) -> None:

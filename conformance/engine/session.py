@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.engine.results import DriverResults
-from conformance.protocol.model import Model
+from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import (
+    DEVIATES,
     Difference,
     Observation,
     SubjectFailure,
@@ -40,6 +41,9 @@ class StepRecord:
     observation: Observation
     differences: list[Difference]
     failures: list[Difference] = field(default_factory=list)
+    continued_from_observed: bool = False  # the step deviated into another model state, and the session went on from it
+    lost: bool = False  # the subject is in no state the model knows (or is gone): its sequence cannot go on
+    kept_model_state: bool = False  # seen in another state, but the session went on from the model's (follow_observed off)
 
     def blame(self, difference: Difference) -> str:
         """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
@@ -87,6 +91,7 @@ class Session:
         self.state = model.initial
         self.history: list[StepRecord] = []
         self.on_begin = None  # called at the start of every example (the runner's progress lines)
+        self.follow_observed = True  # after a step seen in another model state, go on from that state
 
     def begin(self) -> None:
         self.driver.begin()
@@ -118,8 +123,39 @@ class Session:
                             failing(differences, self.strict_messages, self.require_observable))
         self.history.append(record)
         self.results.record(record)
-        self.state = prediction.next_state
+        self.state = self.next_state(record)
         return record
+
+    def next_state(self, record: StepRecord) -> str:
+        """Where the session goes on after `record`: the model's prediction, unless the step failed and the
+        subject was seen in another state. A model state seen is followed (the record says so); a state
+        that is no model state, or a crashed or hung subject, leaves the session lost (`record.lost`)."""
+        predicted = record.prediction.next_state
+        if not record.failures:
+            return predicted
+        if any(difference.aspect == "subject" for difference in record.differences):
+            record.lost = True
+            return predicted
+        observed = record.observation.state
+        if observed is None or observed == predicted:
+            return predicted
+        if observed in self.model.states and observed != RUNNING:  # a call that returned cannot leave it running
+            if not self.follow_observed:
+                record.kept_model_state = True
+                return predicted
+            record.continued_from_observed = True
+            return observed
+        record.lost = True
+        return predicted
+
+    def can_take(self, step: Step) -> bool:
+        """Whether the model has an answer for `step` from the current state (a planned step may have none
+        once the session has followed a subject into another state)."""
+        try:
+            self.oracle.predict(self.state, step)
+        except LookupError:
+            return False
+        return True
 
     def final_steps(self) -> list[Step]:
         """The final calls (collect) that the model allows in the current state and the driver can make."""
@@ -133,12 +169,22 @@ class Session:
 
     def end(self) -> None:
         self.driver.end()
+        if any(record.lost or any(d.verdict == DEVIATES and d.aspect.startswith(("outcome", "events"))
+                                  for d in record.failures) for record in self.history):
+            # The subject raised, returned or did in its body what the model does not allow: the next subjects
+            # get a fresh process, so that damage it did there is not blamed on them.
+            self.driver.renew()
 
     def failure_entry(self, record: StepRecord, source: str) -> dict:
         """A failing step as results keep it: the explanation, the violated transitions, the call sequence."""
-        return {"source": source, "text": self.explain(record),
-                "transitions": list(dict.fromkeys(record.blame(d) for d in record.failures)),
-                "steps": [done.step.to_json() for done in self.history]}
+        entry = {"source": source, "text": self.explain(record),
+                 "transitions": list(dict.fromkeys(record.blame(d) for d in record.failures)),
+                 "steps": [done.step.to_json() for done in self.history]}
+        if any(done.continued_from_observed for done in self.history):
+            entry["continued_from_observed"] = True
+        if any(done.kept_model_state for done in self.history):
+            entry["continued_from_model"] = True
+        return entry
 
     # -- words for people ------------------------------------------------------------------------
     def explain(self, record: StepRecord) -> str:
@@ -166,4 +212,22 @@ class Session:
             lines.append(f"Observed: {said_observed}")
         lines.append("Differences:")
         lines += [f"  - {describe_difference(difference, self.model)}" for difference in record.failures]
+        lines += self.continuation_lines(record)
         return "\n".join(lines)
+
+    def continuation_lines(self, record: StepRecord) -> list[str]:
+        """Where the sequence went on from a state the subject was seen in rather than the model's."""
+        lines = []
+        for number, done in enumerate(self.history, 1):
+            if done.continued_from_observed:
+                where = "this step" if done is record else f"step {number}"
+                lines.append(f"Continued from the observed state: after {where} the subject was seen in "
+                             f"{done.observation.state}, not the model's {done.prediction.next_state}, and the "
+                             f"sequence went on from {done.observation.state}.")
+            elif done.kept_model_state:
+                where = "this step" if done is record else f"step {number}"
+                lines.append(f"Continued from the model's state: after {where} the subject was seen in "
+                             f"{done.observation.state}, not the model's {done.prediction.next_state}; the "
+                             f"sequence went on as if it were in {done.prediction.next_state}, to reach the "
+                             f"transitions behind it.")
+        return lines

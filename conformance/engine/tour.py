@@ -51,10 +51,17 @@ def moves(oracle: Oracle, driver) -> list[Move]:
     return found
 
 
-def plan_tour(oracle: Oracle, driver) -> tuple[list[list[Step]], list[str]]:
-    """The call sequences of the tour, and the ids of every transition they exercise."""
+def move_key(state: str, step: Step) -> tuple:
+    """What identifies a move for avoidance: its state, call, argument class and the body's reaction."""
+    return state, step.call, step.argument, step.plan.reaction if step.plan else None
+
+
+def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[list[list[Step]], list[str]]:
+    """The call sequences of the tour, and the ids of every transition they exercise. `avoid`: move keys
+    (move_key) not to make, because the subject deviated there; `covered`: transitions exercised already,
+    for which no sequence is planned."""
     model = oracle.model
-    all_moves = moves(oracle, driver)
+    all_moves = [m for m in moves(oracle, driver) if move_key(m.source, m.step) not in avoid]
     graph = networkx.DiGraph()
     graph.add_nodes_from(model.states)
     for move in all_moves:
@@ -67,7 +74,7 @@ def plan_tour(oracle: Oracle, driver) -> tuple[list[list[Step]], list[str]]:
         return [graph.edges[a, b]["move"].step for a, b in zip(nodes, nodes[1:])]
 
     sequences: list[list[Step]] = []
-    covered: set[str] = set()
+    covered: set[str] = set(covered)
     for move in all_moves:
         if move.source in reachable and not set(move.transitions) <= covered:
             sequences.append(path_to(move.source) + [move.step])
@@ -101,7 +108,8 @@ def plan_tour(oracle: Oracle, driver) -> tuple[list[list[Step]], list[str]]:
                 if row.enters and call.body:
                     reaction_row = model.reaction_row(oracle.version, row.enters, call.body, oracle.route)
                     covered.add(reaction_row.id)
-    return sequences, sorted(covered, key=lambda t: [r.id for r in model.transitions].index(t))
+    order = [r.id for r in model.transitions]
+    return sequences, sorted(covered, key=lambda t: order.index(t) if t in order else len(order))
 
 
 def _transitions_of(oracle: Oracle, sequence: list[Step]) -> set[str]:

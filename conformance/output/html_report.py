@@ -10,9 +10,8 @@ import html
 from pathlib import Path
 
 from conformance.output import diagrams
-from conformance.output.report import ReportError, deviating
+from conformance.output.report import SUMMARY_COUNTS, ReportError, verdict_summary
 from conformance.protocol.model import ModelError
-from conformance.protocol.observation import MESSAGE_ONLY, NOT_OBSERVABLE
 from conformance.protocol.steps import Plan, Reentry, describe_call
 
 STYLE = """
@@ -41,17 +40,15 @@ def verdict_counts(driver: dict) -> dict[str, int]:
 
 
 def summary_section(report: dict) -> list[str]:
-    header = ("driver", "model", "route", "covered", "examples", "steps", "deviating", "message-only",
-              "not observable", "seconds", "verdict")
+    header = ("driver", "model", "route", "covered") + SUMMARY_COUNTS + ("examples", "steps", "seconds", "verdict")
     out = ['<table id="summary"><tr>' + "".join(f"<th>{h}</th>" for h in header) + "</tr>"]
     for driver in report["drivers"]:
-        counts = verdict_counts(driver)
+        counts = verdict_summary(driver["transitions"])
         coverage = driver["coverage"]
         verdict = "error" if driver.get("error") else driver["verdict"]
         cells = (driver["driver"], driver["model"], driver["route"],
-                 f'{coverage["covered"]}/{coverage["exercisable"]}', driver["examples"], driver["steps"],
-                 deviating(counts),
-                 counts.get(MESSAGE_ONLY, 0), counts.get(NOT_OBSERVABLE, 0), f'{driver["seconds"]:.1f}')
+                 f'{coverage["covered"]}/{coverage["exercisable"]}', *(counts[word] for word in SUMMARY_COUNTS),
+                 driver["examples"], driver["steps"], f'{driver["seconds"]:.1f}')
         out.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells)
                    + f'<td class="{escape(verdict)}">{escape(verdict)}</td></tr>')
     out.append("</table>")

@@ -44,12 +44,16 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             transitions.append({"id": transition_id, "count": found.count,
                                 "verdict": found.verdict if found.count else "unexercised",
                                 "expected": found.expected, "observed": found.observed})
+            if transition_id in result.blocked:  # planned, but its sequences deviated before reaching it
+                transitions[-1]["blocked"] = True
         drivers.append({
             "driver": result.driver, "route": result.route, "model": result.model,
             "description": result.description, "profile": result.version, "examples": result.examples,
             "steps": result.steps, "seconds": round(result.seconds, 3), "error": result.error,
             "not_applicable": result.not_applicable, "subject_output": result.output,
-            "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable)},
+            "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable),
+                         "blocked": len(result.blocked)},
+            "counts": verdict_summary(transitions),
             "transitions": transitions, "unexercisable": result.unexercisable, "failures": result.failures,
             "verdict": driver_verdict(result, options.strict_messages),
         })
@@ -188,11 +192,6 @@ def shape_text(shape) -> str | None:
     return "; ".join(parts) or None
 
 
-def deviating(counts: dict[str, int]) -> int:
-    """How many transitions deviate, hang or crash, from a count per verdict."""
-    return sum(n for verdict, n in counts.items() if severity(verdict) >= severity(DEVIATES))
-
-
 def output_summary(report: dict) -> str | None:
     """One line counting what the subject printed and logged during the run (kept in the report), if any."""
     counts = {"stdout": 0, "stderr": 0, "log": 0}
@@ -205,22 +204,36 @@ def output_summary(report: dict) -> str | None:
             f"log records (kept in the report's drivers[].subject_output, not shown here)")
 
 
+SUMMARY_COUNTS = ("conforming", "deviating", "message-only", "not observable", "crash", "hang",
+                  "blocked by deviation")  # the per-driver counts of transitions, in the summary's order
+
+
+def verdict_summary(transitions: list[dict]) -> dict[str, int]:
+    """How many of a driver's reachable transitions got each verdict, and how many were never exercised
+    because the sequences meant to reach them deviated first ("blocked by deviation"; the aim is zero)."""
+    words = {CONFORMS: "conforming", DEVIATES: "deviating", MESSAGE_ONLY: "message-only",
+             NOT_OBSERVABLE: "not observable", "crash": "crash", "hang": "hang"}
+    counts = dict.fromkeys(SUMMARY_COUNTS, 0)
+    for case in transitions:
+        if case["count"] and case["verdict"] in words:
+            counts[words[case["verdict"]]] += 1
+        elif not case["count"] and case.get("blocked"):
+            counts["blocked by deviation"] += 1
+    return counts
+
+
 def summary_table(report: dict) -> str:
-    """The closing table of `coroconf run`: one row per driver."""
-    header = ("driver", "model", "covered", "examples", "steps", "deviating", "message-only",
-              "not observable", "seconds", "verdict")
+    """The closing table of `coroconf run`: one row per driver, its transitions counted by verdict."""
+    header = ("driver", "model", "covered") + SUMMARY_COUNTS + ("examples", "steps", "seconds", "verdict")
     rows = [header]
     for driver in report["drivers"]:
-        counts = {}
-        for case in driver["transitions"]:
-            counts[case["verdict"]] = counts.get(case["verdict"], 0) + 1
+        counts = verdict_summary(driver["transitions"])
         coverage = driver["coverage"]
         share = 100.0 * coverage["covered"] / coverage["exercisable"] if coverage["exercisable"] else 0.0
         rows.append((driver["driver"], driver["model"],
                      f'{coverage["covered"]}/{coverage["exercisable"]} ({share:.0f}%)',
+                     *(str(counts[word]) for word in SUMMARY_COUNTS),
                      str(driver["examples"]), str(driver["steps"]),
-                     str(deviating(counts)),
-                     str(counts.get(MESSAGE_ONLY, 0)), str(counts.get(NOT_OBSERVABLE, 0)),
                      f'{driver["seconds"]:.1f}', driver["error"] and "error" or driver["verdict"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
