@@ -6,31 +6,20 @@ Exit codes: 0 conformant, 1 a deviation (or a driver that could not run), 2 bad 
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from conformance import __version__
+from conformance.cli.common import (  # noqa: F401
+    EXIT_DEVIATION,
+    EXIT_OK,
+    EXIT_USAGE,
+    OneLineParser,
+    python_version,
+)
 from conformance.errors import CoroconfError, ReportError
-from conformance.protocol.model import version_tuple
-
-EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
 
 
-def python_version(text: str) -> tuple[int, int]:
-    try:
-        return version_tuple(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a Python version such as 3.12, found {text!r}") from None
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (naming the argument and the fault), not usage text too."""
-
-    def error(self, message):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="coroconf", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"coroutine-conformance {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

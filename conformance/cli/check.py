@@ -18,7 +18,7 @@ from conformance.checking.subjects import (
     NotConforming,
     make_subject,
 )
-from conformance.cli import EXIT_DEVIATION, EXIT_OK, python_version
+from conformance.cli.common import EXIT_DEVIATION, EXIT_OK, python_version
 from conformance.errors import UsageError
 from conformance.output.paths import check_writable_file
 from conformance.output.report import (

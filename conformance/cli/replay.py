@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.checking.replay import replay
-from conformance.cli import EXIT_DEVIATION, EXIT_OK
+from conformance.cli.common import EXIT_DEVIATION, EXIT_OK
 from conformance.errors import UsageError
 from conformance.output.report import read_json
 

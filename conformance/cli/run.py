@@ -7,7 +7,7 @@ import random
 import signal
 import sys
 
-from conformance.cli import EXIT_DEVIATION, EXIT_OK, python_version
+from conformance.cli.common import EXIT_DEVIATION, EXIT_OK, python_version
 from conformance.drivers import DRIVERS
 from conformance.engine.runner import (
     RunOptions,

@@ -103,6 +103,9 @@ def read_json(path: str | os.PathLike) -> dict:
             report = json.load(handle)
     except FileNotFoundError:
         raise ReportError(f"{path}: no such report file") from None
+    except OSError as error:  # a folder, no permission, ...
+        raise ReportError(f"{path}: cannot read it as a report ({error.strerror or error}); give a report file "
+                          f"(--report FILE of run or check)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ReportError(f"{path}: not a JSON report ({error})") from None
     if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:

@@ -1,0 +1,23 @@
+"""What every command module shares: the exit codes, the version argument type, the one-line parser."""
+
+from __future__ import annotations
+
+import argparse
+
+from conformance.protocol.model import version_tuple
+
+EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
+
+
+def python_version(text: str) -> tuple[int, int]:
+    try:
+        return version_tuple(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a Python version such as 3.12, found {text!r}") from None
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (naming the argument and the fault), not usage text too."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
