@@ -14,13 +14,16 @@ any change in what the suite says about an interpreter shows up and gets reviewe
     does = "what the interpreter does"
     model_expects = "what the model says"
     evidence = "a source, an issue, or a minimal reproducer"
+
+A target may say `unstable = { cells = [...], why = "..." }`: cells whose verdict is the expected one or, from
+run to run, "deviates" (an implementation that reads uninitialised memory there), with the reason.
 """
 
 from __future__ import annotations
 
 from conformance.errors import ExpectationsError
 from conformance.protocol.model import read_toml
-from conformance.protocol.observation import CONFORMS
+from conformance.protocol.observation import CONFORMS, DEVIATES
 from conformance.protocol.verdicts import DIVERGENT
 
 NOTE_FIELDS = ("does", "model_expects", "evidence")
@@ -45,9 +48,19 @@ def load_expectations(path) -> dict:
                                  "model expects and why the verdict is right")
             cells[deviation["transition"]] = deviation["verdict"]
             notes[deviation["transition"]] = {name: deviation[name] for name in NOTE_FIELDS}
+        unstable = entry.get("unstable", {})
+        if unstable and not (isinstance(unstable.get("cells"), list) and unstable.get("why")):
+            raise ExpectationsError(f"{path}: {label!r}'s `unstable` needs `cells` (a list) and `why`")
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
-                          "notes": notes}
+                          "notes": notes, "unstable": set(unstable.get("cells", []))}
     return targets
+
+
+def expected_verdict(key: str, found: str, expectation: dict) -> bool:
+    """Whether a cell's verdict is the expected one; a cell the target lists as unstable (the implementation
+    reads uninitialised memory there, say) may also deviate."""
+    want = expectation["cells"].get(key, CONFORMS)
+    return found == want or (key in expectation.get("unstable", ()) and found == DEVIATES)
 
 
 def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
@@ -55,7 +68,7 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
     mismatches = []
     for column in matrix["columns"]:
         label = column["label"]
-        expected = expectations.get(label, {"unavailable_drivers": set(), "cells": {}})
+        expected = expectations.get(label, {"unavailable_drivers": set(), "cells": {}, "unstable": set()})
         if column["state"] != "complete":
             mismatches.append(f"{label}: the run did not complete ({column['state']}): {column.get('error')}")
             continue
@@ -70,7 +83,7 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
                 continue
             seen.add(row["key"])
             want = expected["cells"].get(row["key"], CONFORMS)
-            if cell["verdict"] != want:
+            if not expected_verdict(row["key"], cell["verdict"], expected):
                 observed = f" (observed {cell['observed']})" if cell.get("observed") else ""
                 mismatches.append(f"{label}: {row['key']}: expected {want}, found {cell['verdict']}{observed}")
         for key in expected["cells"]:
