@@ -15,7 +15,12 @@ from conformance.drivers.agent import AgentDriver
 from conformance.engine.machine import build_machine, machine_settings
 from conformance.engine.results import DriverResults
 from conformance.engine.session import Avoided, ConformanceFailure, Session
-from conformance.engine.tour import move_key, plan_tour, unexercisable
+from conformance.engine.tour import (
+    move_key,
+    plan_tour,
+    planned_transitions,
+    unexercisable,
+)
 from conformance.protocol.model import Model, load_model
 from conformance.protocol.observation import SubjectFailure
 from conformance.remote.targets import AgentProcess, resolve_target
@@ -99,7 +104,7 @@ def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
             deviating += outcome.deviated
             avoid |= outcome.avoid
             if outcome.off_path:
-                results.cut_short.update(_planned_transitions(session, sequence))
+                results.cut_short.update(planned_transitions(session.oracle, sequence))
         if not results.uncovered or not session.follow_observed:
             break
         if (len(avoid), len(results.covered)) == before or replan == MAX_REPLANS:
@@ -116,11 +121,11 @@ class SequenceOutcome:
     deviated: bool = False  # a step failed
     cut_short: bool = False  # the sequence ended before its planned steps were all made
     diverted: bool = False  # the session followed the subject into a state the plan did not expect
+    avoid: set = field(default_factory=set)  # move keys where the subject left the model's path
 
     @property
     def off_path(self) -> bool:
         return self.cut_short or self.diverted
-    avoid: set = field(default_factory=set)  # move keys where the subject left the model's path
 
 
 def tour_sequence(session: Session, sequence) -> SequenceOutcome:
@@ -152,16 +157,6 @@ def tour_sequence(session: Session, sequence) -> SequenceOutcome:
         return outcome
     finally:
         session.end()
-
-
-def _planned_transitions(session: Session, sequence) -> set[str]:
-    """The transitions a tour sequence exercises on a subject that does what the model says."""
-    state, found = session.model.initial, set()
-    for step in sequence:
-        prediction = session.oracle.predict(state, step)
-        found.update(prediction.transitions)
-        state = prediction.next_state
-    return found
 
 
 def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpoint, say) -> None:

@@ -45,6 +45,11 @@ class StepRecord:
     lost: bool = False  # the subject is in no state the model knows (or is gone): its sequence cannot go on
     kept_model_state: bool = False  # seen in another state, but the session went on from the model's (follow_observed off)
 
+    @property
+    def violated(self) -> list[str]:
+        """The transitions this step's failures point at, each once, in the order they were found."""
+        return list(dict.fromkeys(self.blame(difference) for difference in self.failures))
+
     def blame(self, difference: Difference) -> str:
         """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
         row for the body's start or a call's warning, and otherwise the row that decided the outcome."""
@@ -178,7 +183,7 @@ class Session:
     def failure_entry(self, record: StepRecord, source: str) -> dict:
         """A failing step as results keep it: the explanation, the violated transitions, the call sequence."""
         entry = {"source": source, "text": self.explain(record),
-                 "transitions": list(dict.fromkeys(record.blame(d) for d in record.failures)),
+                 "transitions": record.violated,
                  "steps": [done.step.to_json() for done in self.history]}
         if any(done.continued_from_observed for done in self.history):
             entry["continued_from_observed"] = True
@@ -189,14 +194,9 @@ class Session:
     # -- words for people ------------------------------------------------------------------------
     def explain(self, record: StepRecord) -> str:
         """A failure in words: the call sequence, the body script, expected against observed."""
-        blamed = []
-        for difference in record.failures:
-            transition_id = record.blame(difference)
-            if transition_id not in blamed:
-                blamed.append(transition_id)
         lines = [f"The {self.driver.name!r} driver deviates from the {self.model.name} model "
                  f"(Python {self.oracle.version[0]}.{self.oracle.version[1]} profile)."]
-        for transition_id in blamed:
+        for transition_id in record.violated:
             row = self.model.transition(transition_id)
             lines.append(f"Violated transition: {transition_id}  ({row.describe_trigger()} {row.target})")
         lines.append("Call sequence on a fresh subject:")

@@ -78,7 +78,7 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
     for move in all_moves:
         if move.source in reachable and not set(move.transitions) <= covered:
             sequences.append(path_to(move.source) + [move.step])
-            covered.update(_transitions_of(oracle, sequences[-1]))
+            covered.update(planned_transitions(oracle, sequences[-1]))
 
     # Re-entrant calls: each RUNNING row, made by the body during the first move that resumes it.
     resuming = next((m for m in all_moves if m.step.plan is not None and m.source in reachable), None)
@@ -91,7 +91,7 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
             step = Step(resuming.step.call, resuming.step.argument, resuming.step.payload,
                         Plan(resuming.step.plan.reaction, resuming.step.plan.value, (reentry,)))
             sequences.append(path_to(resuming.source) + [step])
-            covered.update(_transitions_of(oracle, sequences[-1]))
+            covered.update(planned_transitions(oracle, sequences[-1]))
 
     # Final calls happen when a sequence ends; make sure one ends in each state a final call starts from.
     for call in model.calls.values():
@@ -112,7 +112,8 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
     return sequences, sorted(covered, key=lambda t: order.index(t) if t in order else len(order))
 
 
-def _transitions_of(oracle: Oracle, sequence: list[Step]) -> set[str]:
+def planned_transitions(oracle: Oracle, sequence: list[Step]) -> set[str]:
+    """The transitions a sequence exercises on a subject that does what the model says."""
     state, found = oracle.model.initial, set()
     for step in sequence:
         prediction = oracle.predict(state, step)
