@@ -18,18 +18,14 @@ from dataclasses import dataclass, field
 from conformance.checking.awaitables import check_awaitable
 from conformance.checking.isolation import journaled
 from conformance.checking.subjects import (
-    KINDS,
     Subject,
-    awaitable_subject,
-    decorator_subject,
     make_subject,
     needs_event_loop,
-    wrapper_subject,
+    object_subject,
 )
 from conformance.drivers import DRIVERS
 from conformance.engine.results import DriverResults, sequence_length
 from conformance.engine.runner import RunOptions, run_driver
-from conformance.errors import SubjectError
 from conformance.output.report import build_report
 from conformance.protocol.model import load_model
 from conformance.protocol.observation import CONFORMS, DEVIATES
@@ -104,14 +100,10 @@ def check(kind: str, spec_or_object, options: CheckOptions | None = None, progre
     """Check `spec_or_object` ("module:name", or the object itself) as a wrapper, decorator or awaitable.
     Raises SubjectError for input that cannot be checked, NotConforming for an unusable __await__."""
     options = options or CheckOptions()
-    if kind not in KINDS:
-        raise SubjectError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     if isinstance(spec_or_object, str):
         subject = make_subject(kind, spec_or_object, options.timeout)
     else:
-        spec = f"{getattr(spec_or_object, '__module__', '?')}:{getattr(spec_or_object, '__qualname__', spec_or_object)}"
-        make = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}[kind]
-        subject = make(spec, spec_or_object, options.timeout)
+        subject = object_subject(kind, spec_or_object, options.timeout)
     return check_subject(subject, options, progress)
 
 

@@ -240,9 +240,22 @@ def needs_event_loop(subject: Subject) -> str | None:
     return None
 
 
+MAKERS = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}
+
+
 def make_subject(kind: str, spec: str, timeout: float = 10.0) -> Subject:
+    """The Subject for the object at MODULE:NAME `spec`."""
+    check_kind(kind)
+    return object_subject(kind, locate(spec), timeout, spec)
+
+
+def object_subject(kind: str, found, timeout: float = 10.0, spec: str | None = None) -> Subject:
+    """The Subject for an object at hand; `spec` names it in messages (by default its module:qualname)."""
+    check_kind(kind)
+    spec = spec or f"{getattr(found, '__module__', '?')}:{getattr(found, '__qualname__', found)}"
+    return MAKERS[kind](spec, found, timeout)
+
+
+def check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise SubjectError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-    found = locate(spec)
-    return {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}[kind](
-        spec, found, timeout)

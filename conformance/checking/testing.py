@@ -17,12 +17,8 @@ from conformance.checking.subjects import (
     KINDS,
     NotConforming,
     SubjectError,
-    awaitable_subject,
-    decorator_subject,
-    wrapper_subject,
+    object_subject,
 )
-
-MAKERS = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}
 
 
 class ConformanceError(AssertionError):
@@ -39,9 +35,8 @@ def assert_conforms(obj, kind: str, *, drivers=None, require_introspection: bool
                            require_observable=require_introspection)
     if drivers is not None:
         options.drivers = list(drivers)
-    name = getattr(obj, "__qualname__", repr(obj))
     try:
-        subject = MAKERS[kind](f"{getattr(obj, '__module__', '?')}:{name}", obj, timeout)
+        subject = object_subject(kind, obj, timeout)
     except (SubjectError, NotConforming) as error:
         raise ConformanceError(str(error)) from None
     result = check_subject(subject, options)
