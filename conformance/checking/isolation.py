@@ -10,6 +10,7 @@ journaled call sequence is replayed through the oracle to name the step and its 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import signal
@@ -153,8 +154,7 @@ def driver_in_children(target: str, kind: str, options, driver: str, say) -> lis
 def merge_attempts(reports: list[dict]) -> dict:
     """One report for one driver checked by several children: transitions counted over all of them, each
     with its worst verdict; every failure kept; coverage over what any child exercised."""
-
-    merged = json.loads(json.dumps(reports[-1]))
+    merged = copy.deepcopy(reports[-1])
     if len(reports) == 1 or not merged["drivers"]:
         return merged
     entry = merged["drivers"][0]

@@ -69,25 +69,28 @@ class AsyncioDriver(InProcessDriver):
 
     def run_until_paused(self) -> None:
         """Run loop passes until the scripted body reaches an await point again or the task ends."""
-        pauses, deadline = self.script.pauses, time.monotonic() + STEP_SECONDS
+        pauses = self.script.pauses
+        if not self.run_passes(lambda: self.task.done() or self.script.pauses != pauses):
+            raise SubjectFailure(HANG, f"the task neither finished nor reached the body's await point "
+                                       f"within {STEP_SECONDS:g} s of loop passes")
+
+    def run_passes(self, reached) -> bool:
+        """Run loop passes until `reached()` or STEP_SECONDS have gone by; whether it was reached."""
+        deadline = time.monotonic() + STEP_SECONDS
         while True:
             self.loop.call_soon(self.loop.stop)
             self.loop.run_forever()
-            if self.task.done() or self.script.pauses != pauses:
-                return
+            if reached():
+                return True
             if time.monotonic() > deadline:
-                raise SubjectFailure(HANG, f"the task neither finished nor reached the body's await point "
-                                           f"within {STEP_SECONDS:g} s of loop passes")
+                return False
 
     def end(self) -> None:
         """Let an unfinished task end (cancelled) before the next subject, so nothing of it runs later."""
         task, self.task = self.task, None
         if task is not None and not task.done() and self.loop is not None:
             task.cancel()
-            deadline = time.monotonic() + STEP_SECONDS
-            while not task.done() and time.monotonic() < deadline:
-                self.loop.call_soon(self.loop.stop)
-                self.loop.run_forever()
+            self.run_passes(task.done)
         super().end()
 
     def finish(self) -> None:
