@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 
 from conformance.checking.check import WRAPPER_DRIVERS, CheckOptions, check_subject
@@ -18,7 +17,13 @@ from conformance.checking.subjects import (
     NotConforming,
     make_subject,
 )
-from conformance.cli.common import EXIT_DEVIATION, EXIT_OK, python_version
+from conformance.cli.common import (
+    EXIT_DEVIATION,
+    EXIT_OK,
+    chosen_seed,
+    progress_printer,
+    python_version,
+)
 from conformance.errors import UsageError
 from conformance.output.paths import check_writable_file
 from conformance.output.report import (
@@ -75,7 +80,7 @@ def options_from(arguments) -> CheckOptions:
         raise UsageError(f"--examples must be at least 1, found {arguments.examples}")
     if arguments.timeout <= 0:
         raise UsageError(f"--timeout must be positive, found {arguments.timeout:g}")
-    seed = arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
+    seed = chosen_seed(arguments)
     options = CheckOptions(examples=arguments.examples, seed=seed,
                            strict_messages=arguments.messages == "strict",
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
@@ -103,8 +108,7 @@ def command_check(arguments) -> int:
     except NotConforming as error:
         print(f"coroconf check: {arguments.target} does not conform: {error}")
         return EXIT_DEVIATION
-    terminal = sys.stderr  # bound now: while the object runs, sys.stderr is captured (check.captured_output)
-    progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=terminal, flush=True))
+    progress = progress_printer(arguments.quiet)
     if arguments.in_process:
         report = check_subject(subject, options, progress).report
         if arguments.report:

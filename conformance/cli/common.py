@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import random
+import sys
 
 from conformance.protocol.model import version_tuple
 
@@ -21,3 +23,15 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def chosen_seed(arguments) -> int:
+    """--seed, or a fresh one: every run has a seed to print and record, so any run can be repeated."""
+    return arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
+
+
+def progress_printer(quiet: bool):
+    """Progress lines on this moment's stderr (bound now: a check captures sys.stderr while the object runs),
+    or None with --quiet."""
+    terminal = sys.stderr
+    return None if quiet else (lambda text: print(f"[coroconf] {text}", file=terminal, flush=True))

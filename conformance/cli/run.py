@@ -3,11 +3,16 @@ and `coroconf model` (the model as a table)."""
 
 from __future__ import annotations
 
-import random
 import signal
 import sys
 
-from conformance.cli.common import EXIT_DEVIATION, EXIT_OK, python_version
+from conformance.cli.common import (
+    EXIT_DEVIATION,
+    EXIT_OK,
+    chosen_seed,
+    progress_printer,
+    python_version,
+)
 from conformance.drivers import DRIVERS
 from conformance.engine.runner import (
     RunOptions,
@@ -70,7 +75,7 @@ def register_run(commands) -> None:
 
 def command_run(arguments) -> int:
     options = run_options(arguments)
-    progress = None if arguments.quiet else (lambda text: print(f"[coroconf] {text}", file=sys.stderr, flush=True))
+    progress = progress_printer(arguments.quiet)
     use_compiled_subject(arguments, progress)  # a compiled subject runs in a child, through the agent
     run_one, interpreter, close_interpreter = run_driver_by_name, None, lambda: None
     if arguments.interpreter:  # the subjects live in another interpreter: see drivers/agent.py
@@ -89,7 +94,7 @@ def run_options(arguments) -> RunOptions:
         raise UsageError(f"--examples must be at least 0 (0: the tour alone), found {arguments.examples}")
     for option, path in (("--report", arguments.report), ("--junit", arguments.junit), ("--html", arguments.html)):
         check_writable_file(path, option)  # before the run, so that no result is lost to an unwritable path
-    seed = arguments.seed if arguments.seed is not None else random.randrange(2 ** 32)
+    seed = chosen_seed(arguments)
     options = RunOptions(examples=arguments.examples, seed=seed,
                          strict_messages=arguments.messages == "strict", model_path=arguments.model)
     if arguments.drivers:
