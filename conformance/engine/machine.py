@@ -7,6 +7,8 @@ allows for what the call delivers, and lets the Session check the step.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, Phase, reject
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from conformance.engine.session import Avoided, ConformanceFailure, Session
 from conformance.protocol.model import RUNNING
 from conformance.protocol.steps import Plan, Reentry, Step
-from conformance.protocol.values import payload_strategy, reaction_value_strategy
+from conformance.protocol.values import awaitee_value_strategy, payload_strategy, reaction_value_strategy
 
 
 def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleBasedStateMachine]:
@@ -87,10 +89,21 @@ def plan_strategies(session: Session):
                      if model.reaction_row(oracle.version, delivered, r, oracle.route).target != final_state]
             choice = st.one_of(st.sampled_from(alive), st.sampled_from(reactions)) if alive \
                 else st.sampled_from(reactions)
-            built[delivered] = choice.flatmap(
-                lambda reaction: st.builds(Plan, st.just(reaction),
-                                           reaction_value_strategy(reaction, driver.yielded_values()), reentries))
+            if model.layer(delivered) == "awaitee":
+                built[delivered] = choice.flatmap(lambda reaction: awaitee_plans(delivered, reaction))
+            else:
+                built[delivered] = choice.flatmap(
+                    lambda reaction: st.builds(Plan, st.just(reaction),
+                                               reaction_value_strategy(reaction, driver.yielded_values()),
+                                               reentries))
         return built[delivered]
+
+    def awaitee_plans(delivered: str, reaction: str) -> st.SearchStrategy:
+        """The awaited object's reaction and value, then the body's plan for what it passes on (if anything)."""
+        row = model.reaction_row(oracle.version, delivered, reaction, oracle.route)
+        body_plans = plans(row.enters) if row.enters else plans("value")
+        return st.builds(lambda plan, value: replace(plan, awaitee=reaction, awaitee_value=value),
+                         body_plans, awaitee_value_strategy(reaction))
 
     return plans
 
