@@ -51,17 +51,15 @@ class StepRecord:
         return list(dict.fromkeys(self.blame(difference) for difference in self.failures))
 
     def blame(self, difference: Difference) -> str:
-        """The transition a difference points at: the re-entry row for a re-entrant call's event, the call
-        row for the body's start or a call's warning, and otherwise the row that decided the outcome."""
+        """The transition a difference points at: for an event, the row that predicted it (a re-entrant
+        call's row, the row that delivered what arrived, the call's row for the body's view of itself); the
+        call row for a warning; otherwise the row that decided the outcome."""
         transitions = self.prediction.transitions
         if difference.aspect.startswith("events["):
             index = int(difference.aspect[len("events["):].split("]")[0])
-            events = self.prediction.observation.events or []
-            kind = events[index][0] if index < len(events) else None
-            if kind == "reentry":  # the n-th re-entrant call's own row follows the call row
-                return transitions[1 + sum(1 for event in events[:index] if event[0] == "reentry")]
-            if index == 0 or kind == "inside":  # the arrival, and the body's view of itself: the call's row
-                return transitions[0]
+            rows = self.prediction.event_rows
+            if index < len(rows):
+                return rows[index]
         if difference.aspect == "warnings":
             return transitions[0]
         return transitions[-1]

@@ -39,7 +39,7 @@ class Oracle:
                               f"on Python {self.version[0]}.{self.version[1]} via {self.route}")
         transitions = [row.id]
         warnings = self._call_warnings(step.call, step.argument)
-        events: list = []
+        events = Events()
         if row.enters is None:
             outcome, target = self._outcome(row, step, step.plan), row.target
             warnings += self._row_warnings(row)
@@ -47,38 +47,39 @@ class Oracle:
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
             outcome, target = self._resume(row, step, plan, transitions, warnings, events)
         expected = Observation(outcome=outcome, state=target, attributes=self.attributes(target),
-                               warnings=warnings, events=events)
-        return Prediction(expected, target, transitions)
+                               warnings=warnings, events=events.events)
+        return Prediction(expected, target, transitions, events.rows)
 
-    def _resume(self, row: Transition, step: Step, plan: Plan, transitions: list, warnings: list, events: list):
+    def _resume(self, row: Transition, step: Step, plan: Plan, transitions: list, warnings: list,
+                events: "Events"):
         """Follow a call that resumes the coroutine: through the awaited object's reaction, where the call
         reaches it first, then into the body. Returns (outcome, state after)."""
         arrival = self._arrival(row, step, plan, None)
         while self.model.layer(row.enters) == "awaitee":
             if plan.awaitee is not None:  # without a plan of its own it passes everything on silently
-                events.append(["awaitee"] + arrival.event)
+                events.add(["awaitee"] + arrival.event, row.id)
             reaction = self._reaction_row(row.enters, plan.awaitee or "pass")
             transitions.append(reaction.id)
             warnings += self._row_warnings(reaction)
             if reaction.enters is None:  # the awaited object answered the call; the body does not run
                 return self._outcome(reaction, step, plan), reaction.target
             arrival, row = self._arrival(reaction, step, plan, arrival), reaction
-        events.append(arrival.event)
+        events.add(arrival.event, row.id)
         if self.inside and "state" in self.model.calls[step.call].observes:
             # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
-            events.append(["inside", RUNNING, self.attributes(RUNNING)])
+            events.add(["inside", RUNNING, self.attributes(RUNNING)], transitions[0])
         handling = arrival.exception["type"] if arrival.exception else None
         for reentry in plan.reentries:
             inner = Step(reentry.call, reentry.argument, reentry.payload)
             inner_row = self.row(RUNNING, reentry.call, reentry.argument)
             transitions.append(inner_row.id)
             warnings += self._call_warnings(reentry.call, reentry.argument)
-            events.append(["reentry", reentry.call, reentry.argument,
-                           self._outcome(inner_row, inner, None, handling=handling)])
+            events.add(["reentry", reentry.call, reentry.argument,
+                        self._outcome(inner_row, inner, None, handling=handling)], inner_row.id)
         reaction = self._reaction_row(row.enters, plan.reaction)
         transitions.append(reaction.id)
         if reaction.runs_finally:
-            events.append(["finally"])
+            events.add(["finally"], reaction.id)
         return self._outcome(reaction, step, plan, arrival=arrival), reaction.target
 
     def _reaction_row(self, delivered: str, reaction: str) -> Transition:
@@ -187,6 +188,18 @@ class Oracle:
             description["value"] = self._value(row.raises.value, step, plan, arrival)
             description.pop("message", None)
         return ["raised", description]
+
+
+class Events:
+    """The events a step is predicted to log, each with the row that predicts it (what a difference in that
+    event is blamed on)."""
+
+    def __init__(self):
+        self.events, self.rows = [], []
+
+    def add(self, event: list, row_id: str) -> None:
+        self.events.append(event)
+        self.rows.append(row_id)
 
 
 class Arrival:

@@ -115,6 +115,7 @@ class Prediction:
     observation: "Observation"  # noqa: F821 - see observation.py
     next_state: str
     transitions: list[str] = field(default_factory=list)
+    event_rows: list[str] = field(default_factory=list)  # the row behind each predicted event
 
 
 def sequence_lines(entries, here: int | None) -> list[str]:
