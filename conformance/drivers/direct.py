@@ -39,6 +39,7 @@ class DelegationDriver(InProcessDriver):
     name = "delegation"
     route = "delegation"
     description = "the coroutine is awaited by an outer coroutine; send/throw/close called on the outer one"
+    awaitees = ("generator", "coroutine")
 
     def begin(self) -> None:
         super().begin()

@@ -36,7 +36,7 @@ OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
 # A row's keys and the TOML type of each.
 ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
               "enters": str, "receives": str, "returns": str, "raises": dict, "arrives": dict, "warns": dict,
-              "finally": str,
+              "finally": str, "under": str,
               "since": str, "until": str, "note": str}
 
 
@@ -86,6 +86,7 @@ class Transition:
     since: str | None = None
     until: str | None = None
     route: str = DIRECT
+    under: str | None = None  # an awaitee kind's row that applies only combined with this route
     note: str | None = None
 
     @property
@@ -147,6 +148,7 @@ class Unreachable:
     body: str | None = None
     since: str | None = None
     until: str | None = None
+    under: str | None = None  # of an awaitee kind: only where it is combined with this route
 
     def matches(self, case: tuple, version: tuple[int, int] | None = None) -> bool:
         if version is not None and not _in_versions(self, version):
@@ -214,9 +216,13 @@ class Model:
         key = (version, route)
         if key not in self._tables:
             rows = {}
-            for layer in self.route_layers(route):
+            layers = self.route_layers(route)
+            for layer in layers:  # a layer's rows for any route, then those for a route it is combined with
                 for row in self.transitions:
-                    if row.route == layer and row.applies_to(version):
+                    if row.route == layer and row.under is None and row.applies_to(version):
+                        rows[row.case] = row
+                for row in self.transitions:
+                    if row.route == layer and row.under in layers and row.applies_to(version):
                         rows[row.case] = row
             unreachable = self.unreachable_cases(route, version)
             rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
@@ -241,7 +247,12 @@ class Model:
 
     def unreachable_cases(self, route: str, version: tuple[int, int]) -> list[Unreachable]:
         """The cases that `route` (each of its "+" parts) cannot deliver on `version`."""
-        return [u for part in route.split("+") for u in self.routes[part].unreachable if _in_versions(u, version)]
+        layers = self.route_layers(route)
+        sections = [self.routes[part] for part in route.split("+")]
+        # an awaitee kind also cannot deliver what the kind it extends cannot
+        sections += [self.routes[s.extends] for s in sections if s.awaitee and s.extends]
+        return [u for section in sections for u in section.unreachable
+                if _in_versions(u, version) and (u.under is None or u.under in layers)]
 
     def transition(self, transition_id: str) -> Transition:
         for row in self.transitions:
@@ -434,6 +445,7 @@ class _Builder:
             reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
             routes=routes)
         self.check_ids(rows)
+        self.check_under(rows, routes)
         kinds = model.awaitee_kinds()
         for route in (name for name in routes if not routes[name].awaitee):
             for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]:
@@ -569,7 +581,7 @@ class _Builder:
             delivered=raw.get("delivered"), body=raw.get("body"), enters=enters, arrives=arrives,
             receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
             runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
-            route=route, note=raw.get("note"))
+            route=route, under=raw.get("under"), note=raw.get("note"))
 
     def row_trigger(self, where: str, raw, states, calls, deliveries) -> tuple[str, str]:
         """A row's from- and to-states, and its trigger: a known call and argument class, or a known delivery
@@ -729,7 +741,7 @@ class _Builder:
         where = f"[routes.{route}] unreachable entry {number}"
         if not isinstance(raw, dict):
             self.fail(where, f"expected an inline table {{ from = ..., call = ..., why = ... }}, found {raw!r}")
-        unknown = set(raw) - {"from", "call", "argument", "delivered", "body", "why", "since", "until"}
+        unknown = set(raw) - {"from", "call", "argument", "delivered", "body", "why", "since", "until", "under"}
         if unknown:
             self.fail(where, f"unknown key(s) {sorted(unknown)}",
                       "a call case takes from, call, argument; a reaction case delivered, body; both take why, "
@@ -759,7 +771,7 @@ class _Builder:
             arguments = None
         return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
                            tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
-                           raw.get("since"), raw.get("until"))
+                           raw.get("since"), raw.get("until"), raw.get("under"))
 
     def check_unreachable_twice(self, route: str, entries, calls, states) -> None:
         """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
@@ -774,14 +786,26 @@ class _Builder:
                              for a in entry.arguments or calls[entry.call].arguments]
                 else:
                     cases = [("reaction", entry.delivered, entry.body)]
-                for case in cases:
+                for case in ((entry.under, *case) for case in cases):
                     if case in seen:
                         self.fail(f"{where} {seen[case]} and {where} {number}",
-                                  f"both list the case {_case_text(case)} on Python {version}",
+                                  f"both list the case {_case_text(case[1:])} on Python {version}",
                                   "remove one of the two, or give them versions that do not overlap")
                     seen[case] = number
 
     # -- whole-table checks ------------------------------------------------------------------------
+    def check_under(self, rows, routes) -> None:
+        """`under` (on an awaitee kind's rows and unreachable cases) names a route, not an awaitee kind."""
+        calling = [name for name, route in routes.items() if not route.awaitee]
+        entries = [(f"transition {row.id!r}", routes[row.route], row.under) for row in rows]
+        entries += [(f"[awaitees.{route.name}] unreachable entry", route, entry.under)
+                    for route in routes.values() for entry in route.unreachable]
+        for where, route, under in entries:
+            if under is not None and (not route.awaitee or under not in calling):
+                self.fail(where, f"`under = {under!r}`: only an awaitee kind's rows take `under`, and it names a "
+                          "route", f"routes: {', '.join(calling)}")
+
+
     def check_ids(self, rows):
         seen = {}
         for row in rows:
@@ -790,9 +814,9 @@ class _Builder:
             seen[row.id] = row
         by_case: dict[tuple, list[Transition]] = {}
         for row in rows:
-            by_case.setdefault((row.route, row.case), []).append(row)
+            by_case.setdefault((row.route, row.under, row.case), []).append(row)
         versions = [version_tuple(v) for v in self.data["protocol"]["versions"]]
-        for (route, case), group in by_case.items():
+        for (route, _, case), group in by_case.items():
             for version in versions:
                 claiming = [row for row in group if row.applies_to(version)]
                 if len(claiming) > 1:
