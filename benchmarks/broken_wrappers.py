@@ -188,6 +188,19 @@ class CancelTranslated(Forwarding):
         return self._coro.throw(*args)
 
 
+class ThrowValidatedEarly(Forwarding):
+    """Checks throw()'s argument itself, as CPython does for a coroutine awaiting a plain iterator. But where
+    the coroutine awaits an object with a throw() of its own, CPython raises the TypeError inside the body, at
+    its await, so the body's handlers run: this wrapper skips them."""
+
+    def throw(self, *args):
+        kind = args[0]
+        if not (isinstance(kind, BaseException) or (isinstance(kind, type) and issubclass(kind, BaseException))):
+            raise TypeError(f"exceptions must be classes or instances deriving from BaseException, not "
+                            f"{type(kind).__name__}")
+        return self._coro.throw(*args)
+
+
 def generator_based(coro):
     """The pre-`async def` way: a types.coroutine generator that `yield from`s the coroutine. It is a
     generator, so its errors say "generator" and inspect.getcoroutinestate() cannot read it."""
@@ -218,6 +231,8 @@ BROKEN = {
     "never-awaited-silenced": (NeverAwaitedSilenced, "__del__ closes it: no never-awaited warning", None),
     "cancel-translated": (CancelTranslated, "every thrown exception becomes another type", None),
     "generator-based": (generator_based, "a types.coroutine generator: generator messages, no cr_*", None),
+    "throw-validated-early": (ThrowValidatedEarly, "refuses throw(42) itself; CPython raises it in the body when "
+                              "the body awaits an object with throw()", None),
 }
 
 CORRECT = Forwarding

@@ -33,7 +33,7 @@ from conformance.subject.body import SuiteError
 
 # The ways a caller can hold a coroutine-like object; the generator driver is about generator-based
 # coroutines, which a wrapper of a native coroutine is not.
-WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio")
+WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio", "direct/generator", "direct/coroutine")
 NEEDS_AWAIT = ("await", "delegation")
 LOOP_DRIVERS = ("asyncio",)  # the drivers that run the object inside an event loop
 
@@ -122,7 +122,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                                  strict_messages=options.strict_messages, version=options.version,
                                  require_observable=options.require_observable, avoid=options.avoid)
         # Drivers the object cannot support at all fail at once, so they go first.
-        order = sorted(options.drivers, key=lambda n: not (n in NEEDS_AWAIT and not subject.has_await))
+        order = sorted(options.drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
@@ -138,6 +138,11 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
             result.results.append(driver_result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def needs_await(name: str) -> bool:
+    """Whether the driver (or the driver it varies, for one whose body awaits another kind) calls __await__."""
+    return (DRIVERS[name].base_name or name) in NEEDS_AWAIT
 
 
 def not_applicable(model, name: str, options: RunOptions, why: str) -> DriverResults:
@@ -184,7 +189,7 @@ def run_subject_driver(model, name: str, subject: Subject, options: RunOptions, 
     """One driver over the user's object; whatever breaks in the user's code becomes this driver's error."""
     driver_class = DRIVERS[name]
     version = "%d.%d" % options.version
-    if name in NEEDS_AWAIT and not subject.has_await:
+    if needs_await(name) and not subject.has_await:
         return DriverResults(name, driver_class.route, model.name, version, driver_class.description,
                              error="the object has no __await__ method, so `await obj` fails; a coroutine has one")
     driver = journaled(driver_class(model, subject_factory=subject.factory, subject_name=subject.name,
