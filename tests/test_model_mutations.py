@@ -57,11 +57,12 @@ def rows_of(data: dict):
         for g, group in enumerate(data.get(group_name, [])):
             for r, row in enumerate(group["rows"]):
                 yield (group_name, g, "rows", r), repr(row["id"])
-    for route, spec in data.get("routes", {}).items():
-        for r, row in enumerate(spec.get("rows", [])):
-            yield ("routes", route, "rows", r), repr(row["id"])
-        for u in range(len(spec.get("unreachable", []))):
-            yield ("routes", route, "unreachable", u), f"[routes.{route}] unreachable entry {u + 1}"
+    for section in ("routes", "awaitees"):
+        for route, spec in data.get(section, {}).items():
+            for r, row in enumerate(spec.get("rows", [])):
+                yield (section, route, "rows", r), repr(row["id"])
+            for u in range(len(spec.get("unreachable", []))):
+                yield (section, route, "unreachable", u), f"[{section}.{route}] unreachable entry {u + 1}"
     for w in range(len(data.get("warning", []))):
         yield ("warning", w), f"[[warning]] entry {w + 1}"
 
@@ -156,6 +157,7 @@ def test_every_argument_class_has_payloads_and_builds_throws_arguments():
 
 def test_every_reaction_has_values():
     assert set(vocabulary.REACTIONS) == set(values.REACTION_VALUES) == set(values.REACTION_EXAMPLES)
+    assert set(vocabulary.AWAITEE_REACTIONS) == set(values.AWAITEE_VALUES) == set(values.AWAITEE_EXAMPLES)
 
 
 def test_the_shipped_models_use_only_the_vocabulary():
@@ -163,7 +165,7 @@ def test_the_shipped_models_use_only_the_vocabulary():
         model = load_model(name)
         for call in model.calls.values():
             assert set(call.arguments) <= set(vocabulary.CALLS[call.name])
-        assert set(model.reactions) <= set(vocabulary.REACTIONS)
+        assert set(model.reactions) <= set(vocabulary.REACTIONS + vocabulary.AWAITEE_REACTIONS)
 
 
 # -- the cases of issue #12 ------------------------------------------------------------------------------
@@ -240,3 +242,34 @@ def test_thrown_on_a_call_that_throws_nothing(tmp_path):
     message = refused(tmp_path, 'argument = "value",          to = "CREATED",   raises = { type = "TypeError"',
                       'argument = "value",          to = "CREATED",   raises = { type = "thrown"')
     assert "'created.send.value'" in message and "throws no exception" in message
+
+
+# -- awaitee kinds: what the body awaits ---------------------------------------------------------------
+
+def test_an_awaitee_kind_the_body_cannot_await(tmp_path):
+    message = refused(tmp_path, "[awaitees.coroutine]", "[awaitees.future]")
+    assert "[awaitees.future]" in message and "cannot await" in message and "body.AWAITEES" in message
+
+
+def test_under_names_a_route_not_an_awaitee_kind(tmp_path):
+    message = refused(tmp_path, '{ id = "awaitee-delegated-exit.pass",   under = "delegation"',
+                      '{ id = "awaitee-delegated-exit.pass",   under = "coroutine"')
+    assert "'awaitee-delegated-exit.pass'" in message and "under" in message and "names a route" in message
+
+
+def test_a_row_entering_a_delivery_that_needs_its_exception_named(tmp_path):
+    message = refused(tmp_path, 'enters = "close-failed", arrives = { type = "RuntimeError", message = "generator-ignored-exit" } },',
+                      'enters = "close-failed" },')
+    assert "'awaitee-close.await'" in message and "arrives" in message
+
+
+def test_arrives_on_a_row_that_hands_in_a_value(tmp_path):
+    message = refused(tmp_path, '{ id = "awaitee-value.pass",   delivered = "awaitee-value", body = "pass",   to = "RUNNING",   enters = "value", receives = "forwarded" }',
+                      '{ id = "awaitee-value.pass",   delivered = "awaitee-value", body = "pass",   to = "RUNNING",   enters = "value", receives = "forwarded", arrives = { type = "KeyError" } }')
+    assert "'awaitee-value.pass'" in message and "arrives" in message
+
+
+def test_an_awaited_objects_value_in_a_row_of_another_reaction(tmp_path):
+    message = refused(tmp_path, 'body = "await",  to = "SUSPENDED", returns = "awaitee-yielded", note = "the body does not run" }',
+                      'body = "await",  to = "SUSPENDED", returns = "awaitee-returned", note = "the body does not run" }')
+    assert "'awaitee-value.await'" in message and "'awaitee-returned'" in message

@@ -185,7 +185,10 @@ def trigger_text(model: Model, rows: list[Transition]) -> str:
         else:
             parts.append(f"{call}({', '.join(arguments)})")
     for reaction, delivered in bodies.items():
-        parts.append(f"body: {reaction} (after {', '.join(delivered)})")
+        for layer, who in (("awaitee", "awaited object"), ("body", "body")):
+            mine = [d for d in delivered if model.layer(d) == layer]
+            if mine:
+                parts.append(f"{who}: {reaction} (after {', '.join(mine)})")
     return "\n".join(parts)
 
 
@@ -222,9 +225,20 @@ def call_diagram(model: Model, call: str) -> Diagram:
 
 
 def route_diagram(model: Model, route: str) -> Diagram:
+    if model.routes[route].awaitee:
+        return awaitee_diagram(model, route)
     meaning = model.routes[route].meaning
     title = f"{model.title}, route {route!r}: {meaning}"
     return Diagram(f"{model.name}-route-{route}", draw(model, route_rows(model, route), title))
+
+
+def awaitee_diagram(model: Model, kind: str) -> Diagram:
+    """What changes when the body awaits a `kind` object: that kind's own rows (and those of the kind it
+    extends), the calls that now reach the awaited object first and its reactions, rather than the whole graph."""
+    layers = model.route_layers(kind)[1:]
+    rows = [row for row in route_rows(model, kind) if row.route in layers]
+    title = f"{model.title}, the body awaits a {kind}: {model.routes[kind].meaning}"
+    return Diagram(f"{model.name}-awaits-{kind}", draw(model, rows, title))
 
 
 def diff_diagram(model: Model, old, new, route: str = DIRECT) -> Diagram:
@@ -260,7 +274,9 @@ def all_diagrams(model: Model) -> list[Diagram]:
     """Every diagram checked in under diagrams/: whole, per call, per route, per changing version pair."""
     diagrams = [whole_diagram(model)]
     diagrams += [call_diagram(model, call) for call, spec in model.calls.items() if not spec.final]
-    diagrams += [route_diagram(model, route) for route in model.routes if route != DIRECT]
+    own_rows = {row.route for row in model.transitions}
+    diagrams += [route_diagram(model, route) for route in model.routes
+                 if route != DIRECT and (route in own_rows or not model.routes[route].awaitee)]
     diagrams += [diff_diagram(model, old, new) for old, new in changed_version_pairs(model)]
     return diagrams
 
@@ -314,7 +330,7 @@ def report_facts(report: dict, model: Model, source: str, driver: str | None = N
     facts = RunFacts([], version, [], {}, {}, {}, {})
     for entry in chosen:
         facts.drivers.append(entry["driver"])
-        if entry.get("route") not in model.routes:
+        if not isinstance(entry.get("route"), str) or not set(entry["route"].split("+")) <= set(model.routes):
             fault(f"driver {entry['driver']!r} names an unknown route {entry.get('route')!r}")
         facts.routes.append(entry["route"])
         for case in entry.get("transitions", []):

@@ -99,12 +99,18 @@ def route_sections(model: Model, direct: list[Transition]) -> list[str]:
         if route.name == DIRECT:
             continue
         rows = [row for row in model.transitions if row.route == route.name]
-        out += [f"## Route `{route.name}`", "", f"{route.meaning[:1].upper()}{route.meaning[1:]}.", ""]
+        kind = "What the body awaits:" if route.awaitee else "Route"
+        out += [f"## {kind} `{route.name}`", "", f"{route.meaning[:1].upper()}{route.meaning[1:]}.", ""]
         if route.extends:
-            out += [f"It takes the rows of route `{route.extends}` first (not its unreachable cases).", ""]
+            inherits = "and unreachable cases " if route.awaitee else ""
+            out += [f"It takes the rows {inherits}of `{route.extends}` first"
+                    f"{'' if route.awaitee else ' (not its unreachable cases)'}.", ""]
         if rows:
-            out += ["Rows of this route, replacing the direct rows of the same case:", ""]
-            out += table(("from",) + ROW_HEADER, [(row.source, *row_cells(model, row)) for row in rows])
+            replaced = "the rows above" if route.awaitee else "the direct rows"
+            out += [f"Rows of this {'kind' if route.awaitee else 'route'}, replacing {replaced} of the same case "
+                    "(a row *under* a route applies only where it is combined with that route):", ""]
+            out += table(("from", "under") + ROW_HEADER,
+                         [(row.source, row.under or "-", *row_cells(model, row)) for row in rows])
         elif not route.extends:
             out += ["Every case behaves as on the direct route.", ""]
         if route.unreachable:

@@ -166,6 +166,17 @@ def _entered(rows) -> set[str]:
     return {row.enters for row in rows if row.enters}
 
 
+def _entered_closure(rows) -> set[str]:
+    """The deliveries some call row enters, or a reaction row to one of those, and so on."""
+    rows = list(rows)
+    entered = _entered(row for row in rows if row.call)
+    while True:
+        more = _entered(row for row in rows if not row.call and row.delivered in entered) - entered
+        if not more:
+            return entered
+        entered |= more
+
+
 def _in_versions(item, version: tuple[int, int]) -> bool:
     """Whether a row or unreachable entry with `since`/`until` applies to `version`."""
     if item.since and version < version_tuple(item.since):
@@ -228,8 +239,8 @@ class Model:
             rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
             # A reaction row counts only where some call of this version and route delivers into it (or a
             # reaction row that does, as an awaited object's reaction passes on into the body).
-            self._tables[key] = {case: row for case, row in rows.items()
-                                 if row.call or row.delivered in _entered(rows.values())}
+            entered = _entered_closure(rows.values())
+            self._tables[key] = {case: row for case, row in rows.items() if row.call or row.delivered in entered}
         return self._tables[key]
 
     def route_layers(self, route: str) -> list[str]:
@@ -281,7 +292,11 @@ class Model:
                 if ("reaction", delivered, body) in table]
 
     def applicable_transitions(self, version, route=DIRECT) -> list[Transition]:
-        return sorted(self.table(version, route).values(), key=lambda row: self.transitions.index(row))
+        """This version's and route's rows, in the model's order."""
+        if "order" not in self._tables:
+            self._tables["order"] = {row.id: number for number, row in enumerate(self.transitions)}
+        order = self._tables["order"]
+        return sorted(self.table(version, route).values(), key=lambda row: order[row.id])
 
     def interactive_calls(self) -> list[tuple[str, str]]:
         """(call, argument) pairs a caller makes during a run; final calls (collect) come at the end."""
@@ -464,9 +479,9 @@ class _Builder:
         unreachable = spec.get("unreachable", [])
         if not isinstance(unreachable, list):
             self.fail(where, f"`unreachable` must be a list of cases, found {unreachable!r}")
-        entries = tuple(self.unreachable(name, number, raw, states, calls, deliveries)
+        entries = tuple(self.unreachable(where, number, raw, states, calls, deliveries)
                         for number, raw in enumerate(unreachable, 1))
-        self.check_unreachable_twice(name, entries, calls, states)
+        self.check_unreachable_twice(where, entries, calls, states)
         return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees")
 
     # -- the tables the rows refer to ----------------------------------------------------------------
@@ -737,8 +752,8 @@ class _Builder:
         self.versions(where, raw)
         return raw
 
-    def unreachable(self, route, number, raw, states, calls, deliveries) -> Unreachable:
-        where = f"[routes.{route}] unreachable entry {number}"
+    def unreachable(self, section, number, raw, states, calls, deliveries) -> Unreachable:
+        where = f"{section} unreachable entry {number}"
         if not isinstance(raw, dict):
             self.fail(where, f"expected an inline table {{ from = ..., call = ..., why = ... }}, found {raw!r}")
         unknown = set(raw) - {"from", "call", "argument", "delivered", "body", "why", "since", "until", "under"}
@@ -773,9 +788,9 @@ class _Builder:
                            tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
                            raw.get("since"), raw.get("until"), raw.get("under"))
 
-    def check_unreachable_twice(self, route: str, entries, calls, states) -> None:
+    def check_unreachable_twice(self, section: str, entries, calls, states) -> None:
         """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
-        where = f"[routes.{route}] unreachable entry"
+        where = f"{section} unreachable entry"
         for version in self.data["protocol"]["versions"]:
             seen: dict[tuple, int] = {}
             for number, entry in enumerate(entries, 1):
@@ -855,8 +870,7 @@ class _Builder:
                     if row.enters:
                         entered.add(row.enters)
                         self.check_thrown_delivery(model, table, row, version_text)
-        while not _entered(r for r in table.values() if r.delivered in entered) <= entered:
-            entered |= _entered(r for r in table.values() if r.delivered in entered)
+        entered |= _entered_closure(table.values())
         for delivered in sorted(entered):
             for reaction in model.deliveries[delivered]["reactions"]:
                 case = ("reaction", delivered, reaction)
@@ -890,28 +904,40 @@ def _case_text(case: tuple) -> str:
 # Words for people: shared by `coroconf model`, the Markdown specification and the diagrams.
 # ---------------------------------------------------------------------------------------------------
 
+OUTCOME_WORDS = {"None": "None", "sent": "the sent value", "yielded": "the yielded value",
+                 "returned": "the body's return value", "stop-value": "the StopIteration's value",
+                 "thrown": "the thrown exception", "raised": "the body's exception",
+                 "arrived": "the exception that reached the body", "forwarded": "the value it received",
+                 "awaitee-yielded": "the awaited object's value", "awaitee-returned": "the awaited object's return value",
+                 "awaitee-raised": "the awaited object's exception"}
+
+
+def exception_text(model: Model, spec: Raises) -> str:
+    """An expected exception in words: 'RuntimeError('...') from StopIteration, context StopIteration'."""
+    text = OUTCOME_WORDS.get(spec.type, spec.type)
+    if spec.message:
+        text += f"({model.messages[spec.message]!r})"
+    if spec.value:
+        text += f" carrying {OUTCOME_WORDS[spec.value]}"
+    if spec.cause:
+        text += f" from {OUTCOME_WORDS.get(spec.cause, spec.cause)}"
+    if spec.context:
+        text += f", context {OUTCOME_WORDS.get(spec.context, spec.context)}"
+    return text
+
+
 def outcome_text(model: Model, row: Transition) -> str:
     """What the row says happens, in a few words: 'raises TypeError("...")', 'returns the yielded value'."""
-    words = {"None": "None", "sent": "the sent value", "yielded": "the yielded value",
-             "returned": "the body's return value", "stop-value": "the StopIteration's value",
-             "thrown": "the thrown exception", "raised": "the body's exception"}
     parts = []
     if row.enters:
-        parts.append(f"enters the body with {row.enters}")
+        layer = "the awaited object" if model.layer(row.enters) == "awaitee" else "the body"
+        handed = f" with {exception_text(model, row.arrives)}" if row.arrives else ""
+        handed += f" receiving {OUTCOME_WORDS[row.receives]}" if row.receives else ""
+        parts.append(f"enters {layer} ({row.enters}){handed}")
     if row.returns:
-        parts.append(f"returns {words[row.returns]}")
+        parts.append(f"returns {OUTCOME_WORDS[row.returns]}")
     if row.raises:
-        spec = row.raises
-        text = words.get(spec.type, spec.type)
-        if spec.message:
-            text += f"({model.messages[spec.message]!r})"
-        if spec.value:
-            text += f" carrying {words[spec.value]}"
-        if spec.cause:
-            text += f" from {words.get(spec.cause, spec.cause)}"
-        if spec.context:
-            text += f", context {words.get(spec.context, spec.context)}"
-        parts.append(f"raises {text}")
+        parts.append(f"raises {exception_text(model, row.raises)}")
     if row.warns:
         parts.append(f"warns {row.warns.category}({model.messages[row.warns.message]!r})")
     if row.runs_finally:
