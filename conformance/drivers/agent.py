@@ -22,6 +22,8 @@ from conformance.remote.targets import AgentProcess, ProtocolError
 class AgentDriver(Driver):
     """One in-process driver's behaviour, reproduced inside the child that `process` runs."""
 
+    remote = True
+
     def __init__(self, model: Model, process: AgentProcess, name: str):
         local = DRIVERS[name]
         self.local = local

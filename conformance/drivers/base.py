@@ -34,6 +34,7 @@ class Driver:
     awaitees: tuple[str, ...] = ()  # the model's awaitee kinds this driver also runs with (see with_awaitee)
     awaitee: str | None = None  # the kind this driver's body awaits; None: the model's first (a plain iterator)
     base_name: str | None = None  # for a driver made by with_awaitee: the driver it varies
+    remote = False  # the subject lives in a child interpreter, which says itself what it can await
 
     def awaitee_route(self, model: Model) -> None:
         """Add the awaitee kind's rows to the route (a kind the model does not have is the suite's bug)."""
@@ -43,6 +44,10 @@ class Driver:
             raise body.SuiteError(f"driver {self.name!r}: the {model.name} model has no awaitee kind "
                                   f"{self.awaitee!r}; it has: {', '.join(model.awaitee_kinds()) or 'none'}")
         self.route = f"{self.route}+{self.awaitee}"
+        if not self.remote:
+            reason = body.awaitee_unavailable(self.awaitee)
+            if reason is not None:
+                raise DriverUnavailable(reason)
 
     def begin(self) -> None:
         """Make a fresh subject in its initial state."""

@@ -13,14 +13,14 @@ from conformance.subject import body
 class DirectDriver(InProcessDriver):
     name = "direct"
     description = "send/throw/close called on the coroutine itself"
-    awaitees = ("generator", "coroutine")
+    awaitees = ("generator", "coroutine", "future", "py-future")
 
 
 class AwaitIteratorDriver(InProcessDriver):
     name = "await"
     route = "await-iterator"
     description = "send/throw/close called on the iterator that coroutine.__await__() returns"
-    awaitees = ("generator", "coroutine")
+    awaitees = ("generator", "coroutine", "future", "py-future")
 
     def begin(self) -> None:
         super().begin()
@@ -39,7 +39,7 @@ class DelegationDriver(InProcessDriver):
     name = "delegation"
     route = "delegation"
     description = "the coroutine is awaited by an outer coroutine; send/throw/close called on the outer one"
-    awaitees = ("generator", "coroutine")
+    awaitees = ("generator", "coroutine", "future", "py-future")
 
     def begin(self) -> None:
         super().begin()

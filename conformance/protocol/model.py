@@ -194,6 +194,7 @@ class Route:
     unreachable: tuple[Unreachable, ...] = ()
     extends: str | None = None
     awaitee: bool = False  # an awaitee kind (what the body awaits), combined with a route by "+"
+    passes_out: dict | None = None  # of an awaitee kind that passes itself out (a Future): {object, repr}
 
 
 @dataclass
@@ -280,6 +281,13 @@ class Model:
     def layer(self, delivered: str) -> str:
         """Who reacts to a delivery: "body", or "awaitee" (the object the body awaits)."""
         return self.deliveries[delivered].get("layer", "body")
+
+    def passes_out(self, route: str) -> dict | None:
+        """How the awaited object looks where the route's awaitee kind passes itself out at the await."""
+        for layer in self.route_layers(route):
+            if self.routes[layer].passes_out:
+                return self.routes[layer].passes_out
+        return None
 
     def awaitee_kinds(self) -> list[str]:
         """The kinds of object the body can await in this model; the first is what the base rows describe."""
@@ -482,7 +490,13 @@ class _Builder:
         entries = tuple(self.unreachable(where, number, raw, states, calls, deliveries)
                         for number, raw in enumerate(unreachable, 1))
         self.check_unreachable_twice(where, entries, calls, states)
-        return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees")
+        passes_out = spec.get("passes_out")
+        if passes_out is not None and (section != "awaitees" or not isinstance(passes_out, dict)
+                                       or set(passes_out) != {"object", "repr"}
+                                       or not all(isinstance(v, str) for v in passes_out.values())):
+            self.fail(where, f"`passes_out` must be {{ object = \"TYPE\", repr = \"TEXT\" }} on an awaitee kind, "
+                      f"found {passes_out!r}")
+        return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees", passes_out)
 
     # -- the tables the rows refer to ----------------------------------------------------------------
     def section_or_empty(self, name: str) -> dict:
@@ -545,6 +559,8 @@ class _Builder:
         if not vocabulary.is_arrival(arrives):
             self.fail(where, f"unknown `arrives` {arrives!r}", "give \"value\", \"thrown\", \"exception\" or one of "
                       f"the exceptions the body can be handed: {', '.join(body.EXCEPTIONS)}")
+        if not isinstance(spec.get("logs", True), bool):
+            self.fail(where, f"`logs` must be true or false, found {spec['logs']!r}")
         layer = spec.get("layer", "body")
         if layer not in vocabulary.LAYER_REACTIONS:
             self.fail(where, f"unknown `layer` {layer!r}", f"give one of {', '.join(vocabulary.LAYER_REACTIONS)}")

@@ -38,11 +38,10 @@ class Oracle:
             raise LookupError(f"the model has no row for {state} + {step.call}({step.argument}) "
                               f"on Python {self.version[0]}.{self.version[1]} via {self.route}")
         transitions = [row.id]
-        warnings = self._call_warnings(step.call, step.argument)
+        warnings = self._call_warnings(step.call, step.argument) + self._row_warnings(row)
         events = Events()
         if row.enters is None:
             outcome, target = self._outcome(row, step, step.plan), row.target
-            warnings += self._row_warnings(row)
         else:
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
             outcome, target = self._resume(row, step, plan, transitions, warnings, events)
@@ -56,7 +55,8 @@ class Oracle:
         reaches it first, then into the body. Returns (outcome, state after)."""
         arrival = self._arrival(row, step, plan, None)
         while self.model.layer(row.enters) == "awaitee":
-            if plan.awaitee is not None:  # without a plan of its own it passes everything on silently
+            if plan.awaitee is not None and self.model.deliveries[row.enters].get("logs", True):
+                # (without a plan of its own it passes everything on silently, and a Future logs nothing)
                 events.add(["awaitee"] + arrival.event, row.id)
             reaction = self._reaction_row(row.enters, plan.awaitee or "pass")
             transitions.append(reaction.id)
@@ -169,6 +169,9 @@ class Oracle:
             return body.describe_value(step.payload)
         if word == "forwarded":
             return arrival.value
+        if word == "awaited-object":
+            looks = self.model.passes_out(self.route)
+            return body.describe_object(looks["object"], looks["repr"])
         raise LookupError(f"unknown value word {word!r}")
 
     def _outcome(self, row: Transition, step: Step, plan: Plan | None, handling: str | None = None,

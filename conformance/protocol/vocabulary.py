@@ -50,7 +50,9 @@ CALL_VALUE_WORDS = ("None", "sent", "stop-value", "forwarded")
 BODY_WORDS = {"yielded": "await", "returned": "return", "raised": "raise"}  # word -> the reaction it needs
 AWAITEE_WORDS = {"awaitee-yielded": "await", "awaitee-returned": "return", "awaitee-raised": "raise",
                  "forwarded": "pass"}  # the awaited object's values: word -> its reaction the row must be
-VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned", "awaitee-yielded", "awaitee-returned")
+# "awaited-object": the awaited object itself, which a Future passes out (its kind's `passes_out` says how it
+# looks).
+VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned", "awaitee-yielded", "awaitee-returned", "awaited-object")
 EXCEPTION_WORDS = ("thrown", "raised", "arrived", "awaitee-raised")
 LINK_WORDS = ("thrown", "arrived")  # the words a cause or context may use besides exception names
 

@@ -143,9 +143,13 @@ class Agent:
         driver = request["driver"]
         if driver not in AGENT_DRIVERS:
             return {"ok": False, "unavailable": "the agent has no %r driver" % (driver,)}
+        awaitee = request.get("awaitee") or "iterator"
+        reason = awaitee_unavailable(awaitee)  # noqa: F821 - body.py's
+        if reason is not None:
+            return {"ok": False, "unavailable": reason}
         self.driver = driver
         self.script = SUBJECTS["Script"]()
-        self.script.awaitee = request.get("awaitee") or "iterator"
+        self.script.awaitee = awaitee
         if driver == "generator":
             self.subject = generator_coroutine(self.script)
         else:

@@ -94,8 +94,12 @@ def describe_value(value):
     """A JSON-friendly description of a value: plain values as themselves, others by type and repr."""
     if isinstance(value, PLAIN_VALUES):
         return value
-    text = repr(value)
-    return {"object": type(value).__name__, "repr": text[:120]}
+    return describe_object(type(value).__name__, repr(value))
+
+
+def describe_object(type_name, text):
+    """How describe_value shows an object that is not a plain value: its type's name and its repr."""
+    return {"object": type_name, "repr": text[:120]}
 
 
 def describe_exception(error):
@@ -221,12 +225,60 @@ class AwaitsGenerator:
         return self.iterator
 
 
+class StandInLoop:
+    """The little an asyncio Future asks of its loop while nobody adds callbacks: no event loop runs here."""
+
+    def get_debug(self):
+        return False
+
+    def call_exception_handler(self, context):
+        pass
+
+
+def future_class(kind):
+    """asyncio's Future class of a kind ("future": the C one, "py-future": the pure-Python one), or None where
+    this interpreter has none. Imported only when asked for: the body itself imports nothing."""
+    try:
+        from asyncio import futures
+    except ImportError:
+        return None
+    return getattr(futures, "_CFuture" if kind == "future" else "_PyFuture", None)
+
+
+def make_future(kind):
+    def make(script, value):
+        future = future_class(kind)(loop=StandInLoop())
+        script.settle = lambda reaction, value: settle_future(future, reaction, value)
+        return future
+    return make
+
+
+def settle_future(future, reaction, value):
+    """An awaited Future's "reaction", made before the call reaches it (as an event loop would): its result,
+    or its exception; "pass" leaves it pending."""
+    if reaction == "return":
+        future.set_result(value)
+    elif reaction == "raise":
+        future.set_exception(make_exception(value))
+
+
 # What the body can await, by kind: each maker takes (script, value passed out) and returns the awaitable.
 AWAITEES = {
     "iterator": lambda script, value: Suspend(value),
     "generator": AwaitsGenerator,
     "coroutine": scripted_awaitee_coroutine,
+    "future": make_future("future"),
+    "py-future": make_future("py-future"),
 }
+
+
+def awaitee_unavailable(kind):
+    """Why the body cannot await a `kind` object on this interpreter, or None where it can."""
+    if kind not in AWAITEES:
+        return "the scripted body cannot await a %r (it can: %s)" % (kind, ", ".join(AWAITEES))
+    if kind in ("future", "py-future") and future_class(kind) is None:
+        return "this interpreter's asyncio has no %s Future" % ("C" if kind == "future" else "pure-Python")
+    return None
 
 
 # Scripts made so far in this process: each has its own number. A module-level list, not a class attribute
@@ -247,11 +299,14 @@ class Script:
         self.pauses = 0  # how many times the body has reached an await point (an event loop waits for it)
         self.before_reentry = None  # optional: told (call, argument) before each re-entrant call is made
         self.awaitee = "iterator"  # the kind of object the body awaits: a key of AWAITEES
+        self.settle = None  # for an awaited object our code does not run in (a Future): applies its reaction
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
-        reach the body) must not be taken by a later resumption."""
+        reach the body) must not be taken by a later resumption. An awaited Future gets its reaction now."""
         self.plans[:] = [plan] if plan is not None else []
+        if plan is not None and plan.get("awaitee") is not None and self.settle is not None:
+            self.settle(*plan.pop("awaitee"))
 
     def _next(self, default_reaction, event):
         self.events.append(event)
