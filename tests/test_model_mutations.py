@@ -160,6 +160,12 @@ def test_every_reaction_has_values():
     assert set(vocabulary.AWAITEE_REACTIONS) == set(values.AWAITEE_VALUES) == set(values.AWAITEE_EXAMPLES)
 
 
+def test_every_outcome_word_has_words_for_people():
+    from conformance.protocol.model import OUTCOME_WORDS
+
+    assert set(vocabulary.VALUE_WORDS + vocabulary.EXCEPTION_WORDS) <= set(OUTCOME_WORDS)
+
+
 def test_the_shipped_models_use_only_the_vocabulary():
     for name in MODELS:
         model = load_model(name)

@@ -925,7 +925,7 @@ OUTCOME_WORDS = {"None": "None", "sent": "the sent value", "yielded": "the yield
                  "thrown": "the thrown exception", "raised": "the body's exception",
                  "arrived": "the exception that reached the body", "forwarded": "the value it received",
                  "awaitee-yielded": "the awaited object's value", "awaitee-returned": "the awaited object's return value",
-                 "awaitee-raised": "the awaited object's exception"}
+                 "awaitee-raised": "the awaited object's exception", "awaited-object": "the awaited object itself"}
 
 
 def exception_text(model: Model, spec: Raises) -> str:
