@@ -41,6 +41,10 @@ class Plan:
     def describe(self) -> str:
         return ", then ".join(self.awaitee_words() + self.body_words())
 
+    def label(self) -> str:
+        """What a printed plan is introduced by: the body, or the awaited object that reacts first."""
+        return "body" if self.awaitee is None else "then"
+
     def awaitee_words(self) -> list[str]:
         """What the awaited object does, in words (nothing where the call does not reach it)."""
         value = self.awaitee_value
@@ -71,6 +75,8 @@ class Plan:
             words.append("lets the exception through")
         else:
             words.append(self.reaction)
+        if self.awaitee is not None:  # after the awaited object's words, say whose these are
+            words[0] = "the body " + words[0]
         return words
 
 
@@ -105,7 +111,7 @@ class Step:
 
     def brief(self) -> str:
         """The call and, where it resumes the body, what the body does, on one line."""
-        return self.describe() + (f" [body {self.plan.describe()}]" if self.plan is not None else "")
+        return self.describe() + (f" [{self.plan.label()} {self.plan.describe()}]" if self.plan is not None else "")
 
 
 @dataclass
@@ -126,7 +132,7 @@ def sequence_lines(entries, here: int | None) -> list[str]:
         mark = "  <-- here" if number - 1 == here else ""
         lines.append(f"  {number}. {step.describe():<38} [{before} -> {after}]{mark}")
         if resumed and step.plan is not None:
-            lines.append(f"       body: {step.plan.describe()}")
+            lines.append(f"       {step.plan.label()}: {step.plan.describe()}")
     return lines
 
 
