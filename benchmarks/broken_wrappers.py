@@ -26,13 +26,11 @@ class Forwarding:
         return self._coro.close()
 
     def __await__(self):
-        return self
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
+        # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
+        # an await. The iterator passes every call back through this wrapper; the wrapper itself is no iterator.
+        if self._coro.cr_await is not None:
+            raise RuntimeError("coroutine is being awaited already")
+        return AwaitIterator(self)
 
     cr_running = property(lambda self: self._coro.cr_running)
     cr_frame = property(lambda self: self._coro.cr_frame)
@@ -40,6 +38,28 @@ class Forwarding:
     cr_code = property(lambda self: self._coro.cr_code)
     if sys.version_info >= (3, 11):
         cr_suspended = property(lambda self: self._coro.cr_suspended)
+
+
+class AwaitIterator:
+    """What `Forwarding.__await__()` returns: an iterator (iter() gives itself) whose calls go to the wrapper."""
+
+    def __init__(self, wrapper):
+        self._wrapper = wrapper
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._wrapper.send(None)
+
+    def send(self, value):
+        return self._wrapper.send(value)
+
+    def throw(self, *args):
+        return self._wrapper.throw(*args)
+
+    def close(self):
+        return self._wrapper.close()
 
 
 class LostReturnValue(Forwarding):
@@ -188,6 +208,32 @@ class CancelTranslated(Forwarding):
         return self._coro.throw(*args)
 
 
+class TwoAwaiters(Forwarding):
+    """Its own iterator, the usual way (`return self`, with __iter__/__next__): a second awaiter of a suspended
+    coroutine is accepted and resumes it, and iter(wrapper) works where a coroutine refuses."""
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
+class AwaitIteratorCopied(Forwarding):
+    """iter() of its __await__() iterator returns a new iterator, not the iterator itself."""
+
+    def __await__(self):
+        return CopyingIterator(self)
+
+
+class CopyingIterator(AwaitIterator):
+    def __iter__(self):
+        return CopyingIterator(self._wrapper)
+
+
 def generator_based(coro):
     """The pre-`async def` way: a types.coroutine generator that `yield from`s the coroutine. It is a
     generator, so its errors say "generator" and inspect.getcoroutinestate() cannot read it."""
@@ -218,6 +264,8 @@ BROKEN = {
     "never-awaited-silenced": (NeverAwaitedSilenced, "__del__ closes it: no never-awaited warning", None),
     "cancel-translated": (CancelTranslated, "every thrown exception becomes another type", None),
     "generator-based": (generator_based, "a types.coroutine generator: generator messages, no cr_*", None),
+    "two-awaiters": (TwoAwaiters, "__await__ returns the wrapper: a second awaiter is accepted, iter() works", None),
+    "await-iterator-copied": (AwaitIteratorCopied, "iter() of its __await__() iterator is a new object", None),
 }
 
 CORRECT = Forwarding

@@ -942,6 +942,16 @@ def outcome_text(model: Model, row: Transition) -> str:
     return "; ".join(parts) or "nothing"
 
 
+def probe_outcome_text(model: Model, probe: Probe) -> str:
+    """What a probe row says its function gives, in words."""
+    if probe.holds:
+        return "the fact holds"
+    spec = probe.raises
+    text = spec.type + (f"({model.messages[spec.message]!r})" if spec.message else "")
+    return f"raises {text}" + (f" from {spec.cause}" if spec.cause else "") + \
+        (f", context {spec.context}" if spec.context else "")
+
+
 def trigger_columns(row: Transition) -> tuple[str, str, str]:
     """(call, argument, body reaction) columns of a row, for tables."""
     if row.call:
