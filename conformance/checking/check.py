@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from conformance.checking.awaitables import check_awaitable
-from conformance.checking.isolation import journaled
+from conformance.checking.isolation import journaled, probe_journal
 from conformance.checking.subjects import (
     Subject,
     make_subject,
@@ -145,7 +145,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                                                 - started)
             result.results.append(driver_result)
         if options.probes:
-            result.probes = check_probes(model, subject, options, progress)
+            result.probes = check_probes(model, subject, options, progress, probe_journal())
     result.seconds = time.perf_counter() - started
     return result
 
