@@ -10,36 +10,6 @@ import sys
 import types
 
 
-class Forwarding:
-    """A correct, transparent wrapper: every call and attribute goes to the wrapped coroutine."""
-
-    def __init__(self, coro):
-        self._coro = coro
-
-    def send(self, value):
-        return self._coro.send(value)
-
-    def throw(self, *args):
-        return self._coro.throw(*args)
-
-    def close(self):
-        return self._coro.close()
-
-    def __await__(self):
-        # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
-        # an await. The iterator passes every call back through this wrapper; the wrapper itself is no iterator.
-        if self._coro.cr_await is not None:
-            raise RuntimeError("coroutine is being awaited already")
-        return AwaitIterator(self)
-
-    cr_running = property(lambda self: self._coro.cr_running)
-    cr_frame = property(lambda self: self._coro.cr_frame)
-    cr_await = property(lambda self: self._coro.cr_await)
-    cr_code = property(lambda self: self._coro.cr_code)
-    if sys.version_info >= (3, 11):
-        cr_suspended = property(lambda self: self._coro.cr_suspended)
-
-
 class AwaitIterator:
     """What `Forwarding.__await__()` returns: an iterator (iter() gives itself) whose calls go to the wrapper."""
 
@@ -60,6 +30,38 @@ class AwaitIterator:
 
     def close(self):
         return self._wrapper.close()
+
+
+class Forwarding:
+    """A correct, transparent wrapper: every call and attribute goes to the wrapped coroutine."""
+
+    iterator_class = AwaitIterator  # what __await__() returns
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def send(self, value):
+        return self._coro.send(value)
+
+    def throw(self, *args):
+        return self._coro.throw(*args)
+
+    def close(self):
+        return self._coro.close()
+
+    def __await__(self):
+        # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
+        # an await. The iterator passes every call back through this wrapper; the wrapper itself is no iterator.
+        if self._coro.cr_await is not None:
+            raise RuntimeError("coroutine is being awaited already")
+        return self.iterator_class(self)
+
+    cr_running = property(lambda self: self._coro.cr_running)
+    cr_frame = property(lambda self: self._coro.cr_frame)
+    cr_await = property(lambda self: self._coro.cr_await)
+    cr_code = property(lambda self: self._coro.cr_code)
+    if sys.version_info >= (3, 11):
+        cr_suspended = property(lambda self: self._coro.cr_suspended)
 
 
 class LostReturnValue(Forwarding):
@@ -222,16 +224,15 @@ class TwoAwaiters(Forwarding):
         return self.send(None)
 
 
-class AwaitIteratorCopied(Forwarding):
-    """iter() of its __await__() iterator returns a new iterator, not the iterator itself."""
-
-    def __await__(self):
-        return CopyingIterator(self)
-
-
 class CopyingIterator(AwaitIterator):
     def __iter__(self):
         return CopyingIterator(self._wrapper)
+
+
+class AwaitIteratorCopied(Forwarding):
+    """iter() of its __await__() iterator returns a new iterator, not the iterator itself."""
+
+    iterator_class = CopyingIterator
 
 
 def generator_based(coro):

@@ -15,10 +15,12 @@ returns True when its fact holds and a short description of what it saw instead 
 ProbeUnobservable when the interpreter lacks what it needs (types.coroutine, __await__).
 """
 
+PROBE_MODULES = {}  # optional modules, by name (a dict: mypyc refuses a module-or-None variable)
 try:
-    import types as probe_types
+    import types as probe_types_module
+    PROBE_MODULES["types"] = probe_types_module
 except ImportError:  # pragma: no cover - very small MicroPython builds
-    probe_types = None
+    pass
 
 
 class ProbeUnobservable(Exception):
@@ -219,10 +221,11 @@ def yield_from_in_generator(make):
 def yield_from_in_coroutine_generator(make):
     """`yield from` a native coroutine inside a types.coroutine generator: values pass out and in, and the
     coroutine's return value comes back."""
-    if probe_types is None or not hasattr(probe_types, "coroutine"):
+    coroutine = getattr(PROBE_MODULES.get("types"), "coroutine", None)
+    if coroutine is None:
         raise ProbeUnobservable("this interpreter has no types.coroutine")
     inner = probe_pausing()
-    delegator = probe_types.coroutine(probe_coroutine_delegator)(inner)
+    delegator = coroutine(probe_coroutine_delegator)(inner)
     try:
         first = probe_step(delegator)
         if first != "suspended, yielding 71":
@@ -332,6 +335,20 @@ PROBE_SUBJECT = ("second_awaiter", "second_awaiter_leaves_first", "await_finishe
                  "await_iterator_next_exhausted")
 
 
+HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement, whose tp_name is its bare name
+
+
+def probe_type_name(kind):
+    """The name CPython's own messages give a type (its tp_name): "module.Name" for a type an extension module
+    defines statically (a compiled coroutine type, say), the bare name for builtins and for classes."""
+    name = getattr(kind, "__name__", "?")
+    module = getattr(kind, "__module__", None)
+    flags = getattr(kind, "__flags__", None)
+    if isinstance(flags, int) and not flags & HEAP_TYPE and module not in (None, "builtins"):
+        return module + "." + name
+    return name
+
+
 def run_probe(name, make):
     """Run one probe: ["returned", value, type] | ["raised", exception, type] | ["unobservable", why, type],
     where type is the type name of the first object `make` made (the {type} of the row's message)."""
@@ -340,7 +357,7 @@ def run_probe(name, make):
     def recording(plans):
         subject, events = make(plans)
         if not made:
-            made.append(type(subject).__name__)
+            made.append(probe_type_name(type(subject)))
         return subject, events
 
     function = PROBES[name]
