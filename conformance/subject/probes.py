@@ -335,18 +335,18 @@ PROBE_SUBJECT = ("second_awaiter", "second_awaiter_leaves_first", "await_finishe
                  "await_iterator_next_exhausted")
 
 
-HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a class statement, whose tp_name is its bare name
-
-
-def probe_type_name(kind):
-    """The name CPython's own messages give a type (its tp_name): "module.Name" for a type an extension module
-    defines statically (a compiled coroutine type, say), the bare name for builtins and for classes."""
-    name = getattr(kind, "__name__", "?")
-    module = getattr(kind, "__module__", None)
-    flags = getattr(kind, "__flags__", None)
-    if isinstance(flags, int) and not flags & HEAP_TYPE and module not in (None, "builtins"):
-        return module + "." + name
-    return name
+def probe_type_name(thing):
+    """The name CPython's own messages give the type of `thing` (its tp_name, "module.Name" for some compiled
+    types), read off such a message: int() of an object that is no number names it. Else its __name__."""
+    try:
+        int(thing)
+    except TypeError as error:
+        text = str(error)
+        if text.endswith("'") and text.count("'") >= 2:
+            return text[text.rindex("'", 0, len(text) - 1) + 1:-1]
+    except Exception:
+        pass
+    return getattr(type(thing), "__name__", "?")
 
 
 def run_probe(name, make):
@@ -357,7 +357,7 @@ def run_probe(name, make):
     def recording(plans):
         subject, events = make(plans)
         if not made:
-            made.append(probe_type_name(type(subject)))
+            made.append(probe_type_name(subject))
         return subject, events
 
     function = PROBES[name]
