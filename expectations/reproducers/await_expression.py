@@ -92,5 +92,13 @@ show("__await__ gives coroutine", lambda: step(awaiter(GivesCoroutine())))
 show("second awaiter", second_awaiter)
 show("await finished", await_finished)
 show("yield from in generator", lambda: step(plain(body())))
-show("iter(coro)", lambda: "returned a %s" % (type(iter(body())).__name__,))
-show("next(coro)", lambda: "returned %r" % (next(body()),))
+def iter_coroutine():
+    return "returned a %s" % (type(iter(body())).__name__,)
+
+
+def next_coroutine():
+    return "returned %r" % (next(body()),)
+
+
+show("iter(coro)", iter_coroutine)
+show("next(coro)", next_coroutine)
