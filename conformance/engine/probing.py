@@ -15,7 +15,7 @@ from conformance.protocol.observation import (
     format_value,
 )
 from conformance.protocol.oracle import probe_outcome
-from conformance.protocol.verdicts import worse
+from conformance.protocol.verdicts import severity, worse
 
 
 @dataclass
@@ -54,16 +54,22 @@ def run_probe(model: Model, probe, prober, strict_messages: bool) -> ProbeResult
     result = ProbeResult(probe.id, probe.function, probe.does, probe.takes_subject, probe.versions_text(),
                          CONFORMS, format_value(probe_outcome(model, probe)))
     try:
-        observation, subject_type, why = prober.perform(probe.function)
+        observation, type_names, why = prober.perform(probe.function)
     except SubjectFailure as failure:  # the child hung or died: the next request starts a new one
         result.verdict, result.observed = failure.verdict, failure.detail
         return result
-    expected = Observation(outcome=probe_outcome(model, probe, subject_type))
-    result.expected = format_value(expected.outcome)
+    result.expected = format_value(probe_outcome(model, probe, (type_names or [None])[0]))
     if why is not None:
         result.verdict, result.observed = NOT_OBSERVABLE, f"not observable: {why}"
         return result
     result.observed = format_value(observation.outcome)
-    for difference in compare(expected, observation, aspects=("outcome",), strict_messages=strict_messages):
-        result.verdict = worse(result.verdict, difference.verdict)
+    result.verdict = None
+    for name in type_names or [None]:  # the object's own type, or the coroutine inside it, in the message
+        expected = Observation(outcome=probe_outcome(model, probe, name))
+        verdict = CONFORMS
+        for difference in compare(expected, observation, aspects=("outcome",), strict_messages=strict_messages):
+            verdict = worse(verdict, difference.verdict)
+        if result.verdict is None or severity(verdict) < severity(result.verdict):
+            result.verdict = verdict
+            result.expected = format_value(expected.outcome)
     return result

@@ -222,8 +222,13 @@ class Agent:
         if name not in PROBE_RUNNER["names"]:
             return {"ok": False, "error": "no probe %r" % (name,)}
         kind, value, subject_type = PROBE_RUNNER["run"](name, make_subject)
+        native = make_subject([])[0]
+        names = {"subject_type": subject_type, "coroutine_type": probe_type_name(native)}  # noqa: F821 - probes.py's
+        native.close()
         if kind == "unobservable":
-            return {"ok": True, "outcome": None, "unobservable": value, "subject_type": subject_type}
+            answer = {"ok": True, "outcome": None, "unobservable": value}
+            answer.update(names)
+            return answer
         if kind == "raised" and isinstance(value, SuiteError):  # noqa: F821 - body.py's
             return {"ok": False, "error": "SuiteError: %s" % (value,)}
         if kind == "raised":
@@ -232,7 +237,9 @@ class Agent:
             outcome = ["returned", describe_value(value)]  # noqa: F821 - body.py's
         if not CHAINING:
             outcome = without_links(outcome)
-        return {"ok": True, "outcome": outcome, "unobservable": None, "subject_type": subject_type}
+        answer = {"ok": True, "outcome": outcome, "unobservable": None}
+        answer.update(names)
+        return answer
 
     def echo(self, request):
         return {"ok": True, "data": request.get("data")}

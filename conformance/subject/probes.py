@@ -336,14 +336,15 @@ PROBE_SUBJECT = ("second_awaiter", "second_awaiter_leaves_first", "await_finishe
 
 
 def probe_type_name(thing):
-    """The name CPython's own messages give the type of `thing` (its tp_name, "module.Name" for some compiled
-    types), read off such a message: int() of an object that is no number names it. Else its __name__."""
+    """The name CPython's own messages give the type of `thing` (its tp_name: "module.Name" for some compiled
+    types), read off such a message: int's __add__ called with `thing` as self names its type without calling
+    anything of `thing` (a proxy that forwards every dunder cannot change it). Else the type's __name__."""
     try:
-        int(thing)
+        int.__add__(thing, 1)
     except TypeError as error:
-        text = str(error)
-        if text.endswith("'") and text.count("'") >= 2:
-            return text[text.rindex("'", 0, len(text) - 1) + 1:-1]
+        quoted = str(error).split("'")[1::2]
+        if quoted and quoted[-1] != "int":
+            return quoted[-1]
     except Exception:
         pass
     return getattr(type(thing), "__name__", "?")
