@@ -10,8 +10,32 @@ import sys
 import types
 
 
+class AwaitIterator:
+    """What `Forwarding.__await__()` returns: an iterator (iter() gives itself) whose calls go to the wrapper."""
+
+    def __init__(self, wrapper):
+        self._wrapper = wrapper
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._wrapper.send(None)
+
+    def send(self, value):
+        return self._wrapper.send(value)
+
+    def throw(self, *args):
+        return self._wrapper.throw(*args)
+
+    def close(self):
+        return self._wrapper.close()
+
+
 class Forwarding:
     """A correct, transparent wrapper: every call and attribute goes to the wrapped coroutine."""
+
+    iterator_class = AwaitIterator  # what __await__() returns
 
     def __init__(self, coro):
         self._coro = coro
@@ -26,13 +50,11 @@ class Forwarding:
         return self._coro.close()
 
     def __await__(self):
-        return self
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
+        # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
+        # an await. The iterator passes every call back through this wrapper; the wrapper itself is no iterator.
+        if self._coro.cr_await is not None:
+            raise RuntimeError("coroutine is being awaited already")
+        return self.iterator_class(self)
 
     cr_running = property(lambda self: self._coro.cr_running)
     cr_frame = property(lambda self: self._coro.cr_frame)
@@ -199,6 +221,29 @@ class ThrowValidatedEarly(Forwarding):
             raise TypeError(f"exceptions must be classes or instances deriving from BaseException, not "
                             f"{type(kind).__name__}")
         return self._coro.throw(*args)
+class TwoAwaiters(Forwarding):
+    """Its own iterator, the usual way (`return self`, with __iter__/__next__): a second awaiter of a suspended
+    coroutine is accepted and resumes it, and iter(wrapper) works where a coroutine refuses."""
+
+    def __await__(self):
+        return self
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.send(None)
+
+
+class CopyingIterator(AwaitIterator):
+    def __iter__(self):
+        return CopyingIterator(self._wrapper)
+
+
+class AwaitIteratorCopied(Forwarding):
+    """iter() of its __await__() iterator returns a new iterator, not the iterator itself."""
+
+    iterator_class = CopyingIterator
 
 
 def generator_based(coro):
@@ -233,6 +278,8 @@ BROKEN = {
     "generator-based": (generator_based, "a types.coroutine generator: generator messages, no cr_*", None),
     "throw-validated-early": (ThrowValidatedEarly, "refuses throw(42) itself; CPython raises it in the body when "
                               "the body awaits an object with throw()", None),
+    "two-awaiters": (TwoAwaiters, "__await__ returns the wrapper: a second awaiter is accepted, iter() works", None),
+    "await-iterator-copied": (AwaitIteratorCopied, "iter() of its __await__() iterator is a new object", None),
 }
 
 CORRECT = Forwarding

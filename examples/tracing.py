@@ -30,13 +30,12 @@ class Traced(collections.abc.Coroutine):
         return self._coro.close()
 
     def __await__(self):
-        return self
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        return self.send(None)
+        # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
+        # an await (cr_await is what it awaits). The iterator passes every call through this wrapper, which
+        # is itself no iterator: iter(wrapper) and next(wrapper) are TypeErrors, as for a coroutine.
+        if self._coro.cr_await is not None:
+            raise RuntimeError("coroutine is being awaited already")
+        return TracedAwait(self)
 
     # Introspection, read through so that inspect.getcoroutinestate() sees the wrapped coroutine's state.
     @property
@@ -61,6 +60,29 @@ class Traced(collections.abc.Coroutine):
 
     def __getattr__(self, name):
         return getattr(self._coro, name)
+
+
+class TracedAwait:
+    """The iterator `Traced.__await__()` returns: iter() gives itself, and send, throw, close and next() go
+    through the wrapper (so they are traced too)."""
+
+    def __init__(self, wrapper):
+        self._wrapper = wrapper
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._wrapper.send(None)
+
+    def send(self, value):
+        return self._wrapper.send(value)
+
+    def throw(self, *args):
+        return self._wrapper.throw(*args)
+
+    def close(self):
+        return self._wrapper.close()
 
 
 def traced(coro):

@@ -37,6 +37,9 @@ def cells(report: dict) -> dict[str, str]:
             key = f"{driver['model']}:{transition['id']}"
             if key not in found or severity(verdict) > severity(found[key]):
                 found[key] = verdict
+    for probe in (report.get("probes") or {}).get("results", []):  # the model's probes, once per run
+        if probe["verdict"] != "conforms":
+            found[f"coroutine:{probe['id']}"] = probe["verdict"]
     return found
 
 
@@ -52,6 +55,7 @@ def test_the_compiled_body_gets_the_expected_verdicts(compiler, tmp_path):
     assert [d["driver"] for d in report["drivers"]] == ["direct", "await", "delegation", "generator"]
     assert all(d["error"] is None for d in report["drivers"]), [d["error"] for d in report["drivers"]]
     assert "through the agent" in report["drivers"][0]["description"]
+    assert len(report["probes"]["results"]) >= 13  # the probes ran too, from a build of probes.py
     expectation = load_expectations(ROOT / "expectations" / "verdicts.toml")[compiler]
     found = cells(report)
     mismatches = {key: (expectation["cells"].get(key, "conforms"), found.get(key, "conforms"))

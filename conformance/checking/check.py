@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from conformance.checking.awaitables import check_awaitable
-from conformance.checking.isolation import journaled
+from conformance.checking.isolation import journaled, probe_journal
 from conformance.checking.subjects import (
     Subject,
     make_subject,
@@ -24,9 +24,11 @@ from conformance.checking.subjects import (
     object_subject,
 )
 from conformance.drivers import DRIVERS
+from conformance.drivers.probing import InProcessProber
+from conformance.engine.probing import run_probes
 from conformance.engine.results import DriverResults, sequence_length
 from conformance.engine.runner import RunOptions, run_driver
-from conformance.output.report import build_report
+from conformance.output.report import build_report, probe_findings, probe_section
 from conformance.protocol.model import load_model
 from conformance.protocol.observation import CONFORMS, DEVIATES
 from conformance.subject.body import SuiteError
@@ -49,6 +51,8 @@ class CheckOptions:
     timeout: float = 10.0  # seconds the user's factory may take to return once
     baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+    probes: bool = True  # run the model's probes that take the object under test (a wrapper or decorator)
+    skip_probes: list = field(default_factory=list)  # probe ids that crashed an earlier child
 
 
 @dataclass
@@ -59,13 +63,14 @@ class CheckResult:
     options: CheckOptions
     results: list[DriverResults] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)  # awaitable checks: {check, verdict, text}
+    probes: list | dict | None = None  # ProbeResults, or {"not_applicable": why}; None: not run
     seconds: float = 0.0
     first_failure_seconds: float | None = None
 
     @property
     def report(self) -> dict:
         models = {"coroutine": load_model("coroutine")}
-        report = build_report(self.results, models, self.options)
+        report = build_report(self.results, models, self.options, probes=self.probes)
         report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
                              "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
         shortest = self.shortest_failure()
@@ -88,6 +93,9 @@ class CheckResult:
         found = [dict(failure, driver=result.driver) for result in self.results for failure in result.failures]
         found += [{"driver": result.driver, "text": f"the {result.driver!r} driver could not run: {result.error}",
                    "steps": []} for result in self.results if result.error]
+        if self.probes is not None:
+            section = {"probes": probe_section(self.probes, self.options.strict_messages)}
+            found += [{"driver": "probes", "text": text, "steps": []} for text in probe_findings(section)]
         return found + [f for f in self.findings if f["verdict"] != CONFORMS]
 
     def shortest_failure(self) -> dict | None:
@@ -136,6 +144,8 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                 result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
                                                 - started)
             result.results.append(driver_result)
+        if options.probes:
+            result.probes = check_probes(model, subject, options, progress, probe_journal())
     result.seconds = time.perf_counter() - started
     return result
 
@@ -143,6 +153,18 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
 def needs_await(name: str) -> bool:
     """Whether the driver (or the driver it varies, for one whose body awaits another kind) calls __await__."""
     return (DRIVERS[name].base_name or name) in NEEDS_AWAIT
+def check_probes(model, subject: Subject, options: CheckOptions, progress=None, before=None):
+    """The model's probes that take the object under test, on the user's object (judged as the scripted
+    coroutine is: the baselines' routes change none of them); not applicable to an object that needs a
+    running event loop, whose first send() outside one fails whatever the probe asks."""
+    loop_only = needs_event_loop(subject)
+    if loop_only:
+        return {"not_applicable": loop_only}
+    if progress:
+        progress("probes: running those that take the object under test")
+    with captured_output():
+        return run_probes(model, InProcessProber(subject.factory, subject.spec), options.version,
+                          options.strict_messages, subject_only=True, skip=options.skip_probes, before=before)
 
 
 def not_applicable(model, name: str, options: RunOptions, why: str) -> DriverResults:

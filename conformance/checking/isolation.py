@@ -23,8 +23,8 @@ from pathlib import Path
 from conformance.drivers import DRIVERS
 from conformance.engine.results import DriverResults, TransitionResult
 from conformance.errors import SubjectError
-from conformance.output.report import build_report, verdict_summary, write_json
-from conformance.protocol.model import load_model
+from conformance.output.report import build_report, probe_section, verdict_summary, write_json
+from conformance.protocol.model import load_model, probe_outcome_text
 from conformance.protocol.observation import CRASH, HANG
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Step, avoidance_key, sequence_lines
@@ -75,15 +75,31 @@ def journaled(driver):
     return JournalingDriver(driver, path) if path else driver
 
 
+def probe_journal():
+    """In a child: a callback that journals each probe before it runs (None outside a child)."""
+    path = os.environ.get(JOURNAL_VARIABLE)
+    if not path:
+        return None
+
+    def before(probe_id: str) -> None:
+        with open(path, "a") as journal:
+            journal.write(json.dumps({"probe": probe_id}) + "\n")
+
+    return before
+
+
 # -- the parent's side ------------------------------------------------------------------------------
 
 MAX_CRASHES = 8  # children a driver may lose before its check stops; each later child avoids the crashes
 
 
-def child_command(target: str, kind: str, options, driver: str, report_path: Path, avoid_path: Path) -> list[str]:
-    """`coroconf check` for one driver, in process, with the parent's options (its seed and profile too)."""
+def child_command(target: str, kind: str, options, driver: str | None, report_path: Path,
+                  avoid_path: Path) -> list[str]:
+    """`coroconf check` for one driver (None: for the probes alone), in process, with the parent's options (its
+    seed and profile too)."""
+    which = ["--driver", driver, "--probes", "no"] if driver else ["--probes", "only"]
     command = [sys.executable, "-m", "conformance", "check", target, "--kind", kind,
-               "--driver", driver, "--report", str(report_path), "--quiet", "--in-process",
+               *which, "--report", str(report_path), "--quiet", "--in-process",
                "--messages", "strict" if options.strict_messages else "lenient", "--timeout", str(options.timeout),
                "--seed", str(options.seed), "--baseline", options.baseline, "--avoid", str(avoid_path),
                "--profile", "%d.%d" % tuple(options.version)]
@@ -115,7 +131,53 @@ def check_isolated(target: str, kind: str, options, report_path=None, progress=N
                 merged["verdict"] = report["verdict"]
         if report_path:
             write_json(merged, report_path)  # what is known so far survives a later interruption
+    if kind != "awaitable" and options.probes and merged is not None:
+        say("probes: checking in a child process")
+        merged["probes"] = probes_in_children(target, kind, options)
+        if merged["probes"]["verdict"] == "deviates":
+            merged["verdict"] = "deviates"
+        if report_path:
+            write_json(merged, report_path)
     return merged
+
+
+def probes_in_children(target: str, kind: str, options) -> dict:
+    """The probes that take the object under test, in a child of their own; a probe that kills the child is
+    a crash (or hang) verdict, and a new child goes on without it."""
+    lost: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="coroconf-probes-") as directory:
+        journal, report_path = Path(directory) / "journal.jsonl", Path(directory) / "report.json"
+        avoid_path = Path(directory) / "avoid.json"
+        environment = dict(os.environ, **{JOURNAL_VARIABLE: str(journal)})
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), environment.get("PYTHONPATH")]))
+        for _ in range(MAX_CRASHES + 1):
+            journal.write_text("")
+            avoid_path.write_text(json.dumps([["probe", entry["id"]] for entry in lost]))
+            command = child_command(target, kind, options, None, report_path, avoid_path)
+            status, output = run_child(command, environment, journal, max(10.0, options.timeout * 3))
+            if status in (0, 1) and report_path.exists():
+                section = read_child_report(report_path).get("probes") or {}
+                results = lost + section.get("results", [])
+                return section if section.get("not_applicable") else probe_section(results, options.strict_messages)
+            if status == 2:
+                raise SubjectError((output.strip().splitlines() or ["the child refused the input"])[-1])
+            named = [json.loads(line)["probe"] for line in journal.read_text().splitlines() if '"probe"' in line]
+            if not named or named[-1] in {entry["id"] for entry in lost}:
+                break
+            lost.append(lost_probe(named[-1], status, output))
+    return probe_section(lost, options.strict_messages)
+
+
+def lost_probe(probe_id: str, status, output: str) -> dict:
+    """The verdict of a probe whose child died (crash) or stopped making progress (hang)."""
+    model = load_model("coroutine")
+    probe = next(p for p in model.probes if p.id == probe_id)
+    what = "stopped making progress" if status is None else f"died ({describe_status(status)})"
+    tail = " | ".join(output.strip().splitlines()[-3:])
+    return {"id": probe.id, "function": probe.function, "does": probe.does, "takes_subject": probe.takes_subject,
+            "versions": probe.versions_text(), "verdict": HANG if status is None else CRASH,
+            "expected": probe_outcome_text(model, probe),
+            "observed": f"the child process {what}" + (f"; it printed: {tail}" if tail else "")}
 
 
 def driver_in_children(target: str, kind: str, options, driver: str, say) -> list[dict]:

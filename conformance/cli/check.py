@@ -70,6 +70,8 @@ def register_check(commands) -> None:
                             "becomes a verdict on its call sequence and the check goes on)")
     check.add_argument("--isolate", action="store_true", help="each driver in a child process (the default)")
     check.add_argument("--avoid", metavar="FILE", help=argparse.SUPPRESS)  # the parent's list of crashed steps
+    check.add_argument("--probes", choices=("also", "no", "only"), default="also",
+                       help=argparse.SUPPRESS)  # the isolated parent runs the probes in a child of their own
     check.add_argument("--report", metavar="FILE", help="write the JSON report here")
     check.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     check.set_defaults(handler=command_check)
@@ -96,8 +98,18 @@ def options_from(arguments) -> CheckOptions:
             print(f"[coroconf] {note}", file=sys.stderr, flush=True)
     if arguments.avoid:
         with open(arguments.avoid) as handle:
-            options.avoid = [[str(t) for t in transitions] for transitions in json.load(handle)]
+            avoid = json.load(handle)
+        options.avoid = [[str(t) for t in transitions] for transitions in avoid if not is_probe_entry(transitions)]
+        options.skip_probes = [str(entry[1]) for entry in avoid if is_probe_entry(entry)]
+    options.probes = arguments.probes != "no"
+    if arguments.probes == "only":
+        options.drivers = []
     return options
+
+
+def is_probe_entry(entry) -> bool:
+    """An --avoid entry ["probe", id]: a probe that crashed an earlier child."""
+    return isinstance(entry, list) and len(entry) == 2 and entry[0] == "probe"
 
 
 def command_check(arguments) -> int:

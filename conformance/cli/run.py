@@ -3,6 +3,7 @@ and `coroconf model` (the model as a table)."""
 
 from __future__ import annotations
 
+import argparse
 import signal
 import sys
 
@@ -14,6 +15,8 @@ from conformance.cli.common import (
     python_version,
 )
 from conformance.drivers import DRIVERS
+from conformance.drivers.probing import AgentProber, InProcessProber
+from conformance.engine.probing import run_probes
 from conformance.engine.runner import (
     RunOptions,
     run_driver_by_name,
@@ -33,7 +36,7 @@ from conformance.output.report import (
 )
 from conformance.protocol.model import load_model, outcome_text, trigger_columns
 from conformance.protocol.profiles import explicit_profile, interpreter_profile
-from conformance.remote.compiled import SUBJECTS, build
+from conformance.remote.compiled import SUBJECTS, build, build_probes
 
 # -- coroconf run -----------------------------------------------------------------------------------
 
@@ -67,6 +70,7 @@ def register_run(commands) -> None:
     run.add_argument("--subject-module", metavar="FILE",
                      help="with --interpreter: a module (source or compiled) whose scripted_body and "
                           "scripted_generator replace body.py's as the subject factory")
+    run.add_argument("--probes-module", metavar="FILE", help=argparse.SUPPRESS)  # a build of probes.py (--subject)
     run.add_argument("--subject", choices=SUBJECTS, default="native",
                      help="native: this interpreter's async def (default); cython / nuitka / mypyc: compile the "
                           "body with that compiler (cached) and run the suite against it in a child process")
@@ -78,13 +82,14 @@ def command_run(arguments) -> int:
     progress = progress_printer(arguments.quiet)
     use_compiled_subject(arguments, progress)  # a compiled subject runs in a child, through the agent
     run_one, interpreter, close_interpreter = run_driver_by_name, None, lambda: None
+    prober = InProcessProber()
     if arguments.interpreter:  # the subjects live in another interpreter: see drivers/agent.py
-        run_one, interpreter, close_interpreter = interpreter_run(arguments, options, progress)
+        run_one, interpreter, close_interpreter, prober = interpreter_run(arguments, options, progress)
     if not arguments.profile:
         options.version, note = interpreter_profile(run_models(options), options.version)
         if note:
             print(f"[coroconf] {note}", file=sys.stderr, flush=True)
-    report, interrupted = run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress)
+    report, interrupted = run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress, prober)
     return finish_run(arguments, options, report, interrupted)
 
 
@@ -113,14 +118,18 @@ def use_compiled_subject(arguments, progress=None) -> None:
     if arguments.interpreter not in (None, sys.executable, "python3"):
         raise UsageError("--subject compiles for this Python; it cannot be combined with another --interpreter")
     module, _ = build(arguments.subject, progress)
+    probes_module, _ = build_probes(arguments.subject, progress)
     arguments.interpreter, arguments.subject_module = sys.executable, str(module)
+    arguments.probes_module = str(probes_module)
 
 
 def interpreter_run(arguments, options: RunOptions, progress=None):
-    """Start the agent in --interpreter; return (run one driver by name, the report's interpreter field, close)."""
+    """Start the agent in --interpreter; return (run one driver by name, the report's interpreter field, close,
+    the prober that runs the probes there)."""
     if arguments.call_timeout <= 0:
         raise UsageError(f"--call-timeout must be a positive number of seconds, found {arguments.call_timeout}")
-    process = start_interpreter(arguments.interpreter, arguments.call_timeout, arguments.subject_module, progress)
+    process = start_interpreter(arguments.interpreter, arguments.call_timeout, arguments.subject_module, progress,
+                                arguments.probes_module)
     if not arguments.profile:
         options.version = process.version()
     if not arguments.drivers:
@@ -129,17 +138,20 @@ def interpreter_run(arguments, options: RunOptions, progress=None):
     def run_one(name, run_options, models, say=None):
         return run_driver_in_child(name, run_options, models, process, say)
 
-    return run_one, process.info(), process.close
+    return run_one, process.info(), process.close, AgentProber(process)
 
 
-def run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress):
-    """Each driver in turn, the report rewritten as they finish (and every second within one), so that an
-    interruption keeps what was checked. Returns (the report, whether it was interrupted)."""
+def run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress, prober=None):
+    """Each driver in turn, then the model's probes (once), the report rewritten as they finish (and every
+    second within one), so that an interruption keeps what was checked. Returns (the report, whether it was
+    interrupted)."""
     results, models = [], {}  # the models the drivers ran, for the report
     running = []  # the driver under way, as far as it got (see RunOptions.checkpoint)
+    probes = []
 
     def save(partial: bool) -> dict:
-        report = build_report(results + running, models, options, partial=partial, interpreter=interpreter)
+        report = build_report(results + running, models, options, partial=partial, interpreter=interpreter,
+                              probes=probes)
         if arguments.report:
             write_json(report, arguments.report)
         return report
@@ -156,6 +168,8 @@ def run_drivers(arguments, options, run_one, interpreter, close_interpreter, pro
             results.append(run_one(name, options, models, progress))
             running.clear()
             save(partial=True)
+        if prober is not None:
+            probes[:] = run_run_probes(options, prober, progress)
     except KeyboardInterrupt:
         interrupted = True
         print("[coroconf] interrupted: the report keeps what was checked so far and says it is partial",
@@ -164,6 +178,16 @@ def run_drivers(arguments, options, run_one, interpreter, close_interpreter, pro
         signal.signal(signal.SIGTERM, previous_sigterm)
         close_interpreter()
     return save(partial=interrupted), interrupted
+
+
+def run_run_probes(options, prober, progress=None) -> list:
+    """The coroutine model's probes, once, where the subjects live (this process or the agent's child)."""
+    model = load_model(options.model_path or "coroutine")
+    if not model.probes:
+        return []
+    if progress:
+        progress(f"probes: running {len(model.probes_for(options.version))} in {prober.label}")
+    return run_probes(model, prober, options.version, options.strict_messages)
 
 
 def finish_run(arguments, options, report: dict, interrupted: bool) -> int:

@@ -222,10 +222,11 @@ def run(options: RunOptions, progress=None) -> list[DriverResults]:
 # -- the subjects in another interpreter (through the agent) -------------------------------------------
 
 def start_interpreter(target: str, call_timeout: float, subject_module: str | None = None,
-                      progress=None) -> AgentProcess:
+                      progress=None, probes_module: str | None = None) -> AgentProcess:
     """Start the agent in `target` (a Python command, pyodide, micropython); TargetError if it cannot be."""
     spec = resolve_target(target)
-    process = AgentProcess(spec, call_timeout=call_timeout, subject_module=subject_module)
+    process = AgentProcess(spec, call_timeout=call_timeout, subject_module=subject_module,
+                           probes_module=probes_module)
     if progress:
         progress(f"starting the agent in {spec.describe()}")
     hello = process.start()

@@ -115,6 +115,24 @@ def failures_section(report: dict) -> list[str]:
     return out or ['<p class="conforms">No failures.</p>']
 
 
+def probes_section(report: dict) -> list[str]:
+    """Every probe's verdict (the facts checked once per run, outside the state machine), failing ones first."""
+    section = report.get("probes") or {}
+    if section.get("not_applicable"):
+        return [f'<p class="note">Not applicable: {escape(section["not_applicable"])}</p>']
+    results = sorted(section.get("results", []), key=lambda r: r["verdict"] in ("conforms", "not-observable"))
+    if not results:
+        return ['<p class="note">No probes ran.</p>']
+    out = ['<table id="probes"><tr><th>probe</th><th>what it does</th><th>verdict</th><th>expected</th>'
+           "<th>observed</th></tr>"]
+    for result in results:
+        css = "conforms" if result["verdict"] == "conforms" else "deviates"
+        out.append(f'<tr><td><code>{escape(result["id"])}</code></td><td>{escape(result["does"])}</td>'
+                   f'<td class="{css}">{escape(result["verdict"])}</td><td>{escape(result["expected"])}</td>'
+                   f'<td>{escape(result["observed"])}</td></tr>')
+    return out + ["</table>"]
+
+
 def unexercised_section(report: dict) -> list[str]:
     out = []
     for driver in report["drivers"]:
@@ -139,7 +157,7 @@ def html_page(report: dict) -> str:
            "<h2>Summary</h2>", *summary_section(report), "<h2>State diagram</h2>"]
     for name in report["models"]:
         out += diagram_section(report, name)
-    out += ["<h2>Failures</h2>", *failures_section(report),
+    out += ["<h2>Failures</h2>", *failures_section(report), "<h2>Probes</h2>", *probes_section(report),
             "<h2>Unexercised transitions</h2>", *unexercised_section(report), "</body></html>"]
     return "\n".join(out) + "\n"
 

@@ -27,7 +27,7 @@ from conformance.output.diagrams import (
     write_diagram,
 )
 from conformance.output.report import ReportError, read_json, shape_text, write_json
-from conformance.protocol.model import load_model, outcome_text, trigger_columns
+from conformance.protocol.model import load_model, outcome_text, probe_outcome_text, trigger_columns
 from conformance.protocol.observation import CONFORMS, SEVERITY
 from conformance.protocol.verdicts import severity
 from conformance.remote.targets import (
@@ -199,6 +199,10 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
                     if severity(case["verdict"]) > severity(cell["verdict"]):
                         cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
                                     driver=driver["driver"])
+            for probe in (report.get("probes") or {}).get("results", []):
+                cells.setdefault(f'coroutine:{probe["id"]}', {})[target.label] = {
+                    "verdict": probe["verdict"], "drivers": {}, "expected": probe["expected"],
+                    "observed": probe["observed"], "driver": "probe"}
         columns.append(column)
     rows = []
     for model_name, model in models.items():
@@ -217,7 +221,23 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
             rows.append({"key": key, "model": model_name, "id": row.id, "state": row.source, "call": call,
                          "argument": argument, "body": body_reaction, "target": row.target,
                          "outcome": outcome_text(model, row), "versions": row.versions_text(), "cells": row_cells})
+        rows += probe_rows(model, columns, cells)
     return {"format": MATRIX_FORMAT, "partial": partial, "columns": columns, "rows": rows}
+
+
+def probe_rows(model, columns: list[dict], cells: dict) -> list[dict]:
+    """The model's probes as matrix rows (grouped as "probes + await", "probes + iterator", ...); a column whose
+    report has no verdict for a probe shows it as not run."""
+    rows = []
+    for probe in model.probes:
+        key = f"{model.name}:{probe.id}"
+        row_cells = {column["label"]: cells.get(key, {}).get(column["label"], {"verdict": NOT_RUN})
+                     for column in columns}
+        rows.append({"key": key, "model": model.name, "id": probe.id, "state": "probes",
+                     "call": probe.id.split(".")[0], "argument": probe.does, "body": "-", "target": "-",
+                     "outcome": probe_outcome_text(model, probe), "versions": probe.versions_text(),
+                     "cells": row_cells})
+    return rows
 
 
 def _driver_model(driver: str) -> str:
@@ -259,7 +279,7 @@ def markdown(matrix: dict) -> str:
                 lines += ["", f"## {model_name}: {row['state']} + {row['call']}", "", header,
                           "|---|" + "---|" * len(columns)]
             label = f"`{row['id']}` {row['argument']}" + (f", body {row['body']}" if row["body"] != "-" else "") \
-                + f" → {row['target']}"
+                + (f" → {row['target']}" if row["target"] != "-" else f": {row['outcome']}")
             cells = []
             for column in columns:
                 cell = row["cells"][column["label"]]

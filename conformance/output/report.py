@@ -35,7 +35,7 @@ def interpreter_info() -> dict:
 
 
 def build_report(results: list[DriverResults], models: dict[str, Model], options, partial=False,
-                 interpreter=None) -> dict:
+                 interpreter=None, probes=None) -> dict:
     drivers = []
     for result in results:
         transitions = []
@@ -57,7 +57,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             "transitions": transitions, "unexercisable": result.unexercisable, "failures": result.failures,
             "verdict": driver_verdict(result, options.strict_messages),
         })
-    return {
+    report = {
         "format": REPORT_FORMAT, "tool_version": __version__, "partial": partial,
         "interpreter": interpreter or interpreter_info(),
         "profile": "%d.%d" % tuple(options.version), "strict_messages": options.strict_messages,
@@ -66,6 +66,25 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
         "drivers": drivers,
         "verdict": DEVIATES if any(d["verdict"] not in (CONFORMS, NOT_APPLICABLE) for d in drivers) else CONFORMS,
     }
+    if probes is not None:
+        report["probes"] = probe_section(probes, options.strict_messages)
+        if report["probes"]["verdict"] == DEVIATES:
+            report["verdict"] = DEVIATES
+    return report
+
+
+def probe_section(probes, strict_messages: bool) -> dict:
+    """The report's `probes`: every probe's verdict (engine.probing.ProbeResult, or the dicts a child's report
+    holds, or {"not_applicable": why}), counted as the drivers' transitions are."""
+    if isinstance(probes, dict):  # not applicable to this object (it needs a running event loop, say)
+        return {"results": [], "counts": verdict_summary([]), "coverage": {"run": 0, "applicable": 0},
+                "verdict": NOT_APPLICABLE, "not_applicable": probes.get("not_applicable")}
+    results = [p if isinstance(p, dict) else p.to_json() for p in probes]
+    counted = [{"count": 1, "verdict": r["verdict"]} for r in results]
+    failing = any(fails(r["verdict"], strict_messages) for r in results)
+    return {"results": results, "counts": verdict_summary(counted),
+            "coverage": {"run": sum(1 for r in results if r["verdict"] != NOT_OBSERVABLE), "applicable": len(results)},
+            "verdict": DEVIATES if failing else CONFORMS}
 
 
 NOT_APPLICABLE = "not applicable"
@@ -167,12 +186,37 @@ def findings_text(report: dict, full: int = FULL_FAILURES) -> str:
             lines.append(f"  {number:>2}. {driver:<10} {', '.join(failure['transitions'])}  ({length} call"
                          f"{'s' if length != 1 else ''}): {calls}")
         parts.append("\n".join(lines))
+    parts += probe_findings(report)
     for driver in report["drivers"]:
         if driver.get("not_applicable"):
             parts.append(f"The {driver['driver']!r} driver is not applicable: {driver['not_applicable']}")
         elif driver.get("error"):
             parts.append(f"The {driver['driver']!r} driver could not run: {driver['error']}")
     return "\n\n".join(parts)
+
+
+def probe_findings(report: dict) -> list[str]:
+    """Each probe that did not conform, as a short paragraph (they are single checks: no call sequence)."""
+    section = report.get("probes") or {}
+    found = []
+    for result in section.get("results", []):
+        if result["verdict"] in (CONFORMS, NOT_OBSERVABLE):
+            continue
+        found.append(f"Probe {result['id']} {result['verdict']} ({result['does']}; conformance/subject/probes.py:"
+                     f"{result['function']}).\nExpected: {result['expected']}\nObserved: {result['observed']}")
+    if section.get("not_applicable"):
+        found.append(f"The probes are not applicable: {section['not_applicable']}")
+    return found
+
+
+def probe_summary(report: dict) -> str | None:
+    """One line counting the probes' verdicts, or None when the run had none."""
+    section = report.get("probes")
+    if not section or not section.get("results"):
+        return None
+    counts = ", ".join(f"{n} {word}" for word, n in section["counts"].items() if n)
+    return (f"probes: {section['coverage']['run']}/{section['coverage']['applicable']} observed ({counts}); "
+            f"verdict {section['verdict']}")
 
 
 GIL_STATES = {True: "GIL enabled", False: "GIL disabled", None: "GIL state unknown"}
@@ -241,4 +285,5 @@ def summary_table(report: dict) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    probes = probe_summary(report)
+    return "\n".join(lines + ([probes] if probes else []))

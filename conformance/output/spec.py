@@ -11,6 +11,7 @@ from conformance.protocol.model import (
     Model,
     Transition,
     outcome_text,
+    probe_outcome_text,
     trigger_columns,
 )
 
@@ -46,8 +47,8 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
            f"by hand. Versions covered: Python {', '.join(model.versions)}. Initial state: {model.initial}.", ""]
     if diagram:
         out += [f"![The {model.name} state machine]({diagram})", ""]
-    for section in (states_section, call_sections, reaction_sections, route_sections, version_section,
-                    message_sections):
+    for section in (states_section, call_sections, reaction_sections, route_sections, probe_section,
+                    version_section, message_sections):
         out += section(model, direct)
     return "\n".join(out).rstrip() + "\n"
 
@@ -118,6 +119,20 @@ def route_sections(model: Model, direct: list[Transition]) -> list[str]:
             out += table(("case", "versions", "why"), [(unreachable_text(u), versions_text(u.since, u.until), u.why)
                                                        for u in route.unreachable])
     return out
+
+
+def probe_section(model: Model, direct: list[Transition]) -> list[str]:
+    """The [[probe]] rows: facts outside the state machine, each checked once per run by a probe function."""
+    if not model.probes:
+        return []
+    out = ["## Probes: the await expression and the iterator surface", "",
+           "Facts that are not edges of one coroutine's state machine. Each is checked once per run by a function "
+           "of `conformance/subject/probes.py`; those that take the object under test also judge a user's wrapper "
+           "or decorator (`coroconf check`). `{type}` in a message is that object's type name.", ""]
+    return out + table(("probe", "what it does", "outcome", "takes the object under test", "versions", "function"),
+                       [(f"`{p.id}`" + (f" ({p.note})" if p.note else ""), p.does, probe_outcome_text(model, p),
+                         "yes" if p.takes_subject else "no", p.versions_text(), f"`{p.function}`")
+                        for p in model.probes])
 
 
 def version_section(model: Model, direct: list[Transition]) -> list[str]:

@@ -39,6 +39,10 @@ ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "
               "finally": str, "under": str,
               "since": str, "until": str, "note": str}
 
+# A [[probe]] row's keys and the TOML type of each.
+PROBE_FIELDS = {"id": str, "function": str, "does": str, "raises": dict, "holds": bool, "since": str, "until": str,
+                "note": str}
+
 
 
 
@@ -116,6 +120,32 @@ class Transition:
         if self.call:
             return f"{self.source} --{self.call}({self.argument})-->"
         return f"RUNNING, {self.delivered} delivered, reaction {self.body!r} -->"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One [[probe]] row: a fact of the protocol that is not an edge of the state machine, checked once per run
+    by the function of conformance/subject/probes.py it names, which must raise `raises` or make `holds` true."""
+
+    id: str
+    function: str
+    does: str
+    raises: Raises | None = None
+    holds: bool | None = None
+    since: str | None = None
+    until: str | None = None
+    note: str | None = None
+
+    @property
+    def takes_subject(self) -> bool:
+        """Whether the probe drives the object under test (and so applies to a user's wrapper or decorator)."""
+        return self.function in vocabulary.PROBES_TAKING_THE_SUBJECT
+
+    def applies_to(self, version: tuple[int, int]) -> bool:
+        return _in_versions(self, version)
+
+    def versions_text(self) -> str:
+        return Transition("", "", "", since=self.since, until=self.until).versions_text()
 
 
 @dataclass(frozen=True)
@@ -217,6 +247,7 @@ class Model:
     warnings: tuple[dict, ...]
     transitions: tuple[Transition, ...]
     routes: dict[str, Route]
+    probes: tuple[Probe, ...] = ()
     _tables: dict = field(default_factory=dict, repr=False)
 
     # -- lookups -------------------------------------------------------------------------------
@@ -310,6 +341,10 @@ class Model:
         """(call, argument) pairs a caller makes during a run; final calls (collect) come at the end."""
         return [(call.name, argument) for call in self.calls.values() if not call.final
                 for argument in call.arguments]
+
+    def probes_for(self, version: tuple[int, int]) -> list[Probe]:
+        """The probe rows that apply to this version, one per probe function, in the model's order."""
+        return [probe for probe in self.probes if probe.applies_to(version)]
 
     def attribute_since(self, observation: str) -> str | None:
         return self.attributes.get(observation, {}).get("since")
@@ -466,7 +501,7 @@ class _Builder:
             versions=tuple(protocol["versions"]), states=states,
             attributes=dict(self.data.get("attributes", {})), calls=calls, deliveries=deliveries,
             reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
-            routes=routes)
+            routes=routes, probes=self.probes(messages, rows))
         self.check_ids(rows)
         self.check_under(rows, routes)
         kinds = model.awaitee_kinds()
@@ -824,6 +859,77 @@ class _Builder:
                                   "remove one of the two, or give them versions that do not overlap")
                     seen[case] = number
 
+    # -- probes --------------------------------------------------------------------------------------
+    def probes(self, messages, transitions) -> tuple[Probe, ...]:
+        """The [[probe]] rows: each names a probe function and its outcome; ids unique (transitions' too), and
+        every probe function answered exactly once on every version of a model that has probes."""
+        probes = [self.probe(raw, messages) for group in self.groups("probe") for raw in group.get("rows", [])]
+        taken = {row.id for row in transitions}
+        for probe in probes:
+            if probe.id in taken:
+                self.fail(f"probe {probe.id!r}", "the id is used twice (by a transition or another probe)",
+                          "ids must be unique")
+            taken.add(probe.id)
+        for version in self.data["protocol"]["versions"] if probes else ():
+            for function in vocabulary.PROBES:
+                claiming = [p for p in probes if p.function == function and p.applies_to(version_tuple(version))]
+                if len(claiming) > 1:
+                    self.fail(f"probe {claiming[1].id!r}", f"nondeterministic: {claiming[0].id!r} and "
+                              f"{claiming[1].id!r} both answer probe {function!r} on Python {version}",
+                              "give them non-overlapping `since`/`until`, or remove one")
+                if not claiming:
+                    self.fail("[[probe]]", f"no row answers probe {function!r} on Python {version}",
+                              "add a row for it (conformance/subject/probes.py runs it)")
+        return tuple(probes)
+
+    def probe(self, raw, messages) -> Probe:
+        probe_id = raw.get("id")
+        if not isinstance(probe_id, str) or not probe_id:
+            self.fail("a [[probe]] row", f"missing its id (a non-empty string): {raw}", "give every row a unique id")
+        where = f"probe {probe_id!r}"
+        for key, value in raw.items():
+            if key not in PROBE_FIELDS:
+                self.fail(where, f"unknown key {key!r}", f"a probe's keys are: {', '.join(PROBE_FIELDS)}")
+            kind = PROBE_FIELDS[key]
+            if not isinstance(value, kind) or (kind is str and not value):
+                what = {str: "a text", dict: "an inline table { ... }", bool: "true"}[kind]
+                self.fail(where, f"`{key}` must be {what}, found {value!r}")
+        for key in ("function", "does"):
+            if key not in raw:
+                self.fail(where, f"missing `{key}`", "say which probe function runs it and, in words, what it does")
+        if raw["function"] not in vocabulary.PROBES:
+            self.fail(where, f"unknown probe function {raw['function']!r}",
+                      f"conformance/subject/probes.py has: {', '.join(vocabulary.PROBES)}")
+        if ("raises" in raw) == ("holds" in raw):
+            self.fail(where, "needs exactly one outcome: `raises` (the exception the probe lets out) or "
+                      "`holds = true` (a fact the probe confirms)")
+        if raw.get("holds") is False:
+            self.fail(where, "`holds` can only be true", "state the fact the other way round")
+        self.versions(where, raw)
+        raises = self.probe_raises(where, raw, messages) if "raises" in raw else None
+        return Probe(probe_id, raw["function"], raw["does"], raises, raw.get("holds"), raw.get("since"),
+                     raw.get("until"), raw.get("note"))
+
+    def probe_raises(self, where: str, raw, messages) -> Raises:
+        """A probe's exception: builtin names only (no thrown or raised exception here), no StopIteration value,
+        and a message that fills in only {type}, the object under test's type name, where the probe takes one."""
+        spec = raw["raises"]
+        for key in ("type", "cause", "context"):
+            if spec.get(key) in vocabulary.EXCEPTION_WORDS:
+                self.fail(where, f"{spec[key]!r} in `raises.{key}`: a probe throws nothing into a body",
+                          "name a builtin exception")
+        if "value" in spec:
+            self.fail(where, "`raises.value` is for a call's StopIteration; a probe's exception has none")
+        found = self.raises(where, raw, messages)
+        if found.message is not None:
+            fields = {f for _, f, _, _ in string.Formatter().parse(messages[found.message]) if f is not None}
+            allowed = vocabulary.PROBE_MESSAGE_FIELDS if raw["function"] in vocabulary.PROBES_TAKING_THE_SUBJECT \
+                else ()
+            for name in fields - set(allowed):
+                self.fail(where, f"message {found.message!r} fills in {{{name}}}, which probe {raw['function']!r} "
+                          "cannot give", "probes that take the object under test fill in {type}, its type name")
+        return found
+
     # -- whole-table checks ------------------------------------------------------------------------
     def check_under(self, rows, routes) -> None:
         """`under` (on an awaitee kind's rows and unreachable cases) names a route, not an awaitee kind."""
@@ -959,6 +1065,16 @@ def outcome_text(model: Model, row: Transition) -> str:
     if row.runs_finally:
         parts.append("finally runs")
     return "; ".join(parts) or "nothing"
+
+
+def probe_outcome_text(model: Model, probe: Probe) -> str:
+    """What a probe row says its function gives, in words."""
+    if probe.holds:
+        return "the fact holds"
+    spec = probe.raises
+    text = spec.type + (f"({model.messages[spec.message]!r})" if spec.message else "")
+    return f"raises {text}" + (f" from {spec.cause}" if spec.cause else "") + \
+        (f", context {spec.context}" if spec.context else "")
 
 
 def trigger_columns(row: Transition) -> tuple[str, str, str]:

@@ -222,3 +222,14 @@ def _described(error: BaseException) -> dict:
 
 def _thrown(step: Step):
     return body.thrown_exception(step.argument, step.payload)
+
+
+def probe_outcome(model: Model, probe, subject_type: str | None = None) -> list:
+    """What a [[probe]] row says its function gives: True for a fact that holds, else its exception, with no
+    __cause__/__context__ unless the row names one, and the message's {type} filled with the type name of the
+    object under test."""
+    if probe.holds:
+        return ["returned", True]
+    spec = probe.raises
+    return ["raised", {"type": spec.type, "message": model.message(spec.message, type=subject_type or "?"),
+                       "cause": spec.cause, "context": spec.context}]

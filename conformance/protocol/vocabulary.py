@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 import re
 
-from conformance.subject import body
+from conformance.subject import body, probes
 
 # Each call and the argument classes the code can make for it. send's classes are body.call_arguments'
 # (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call.
@@ -59,6 +59,12 @@ LINK_WORDS = ("thrown", "arrived")  # the words a cause or context may use besid
 # The fields a [messages] text may fill in: {type} (throw()'s argument's type) and {name} (the subject's
 # __qualname__); see oracle.Oracle._outcome and _warning.
 MESSAGE_FIELDS = ("type", "name")
+
+# Probe functions the model's [[probe]] rows may name (conformance/subject/probes.py), those that take the
+# object under test, and the message fields a probe's message may fill in ({type}: that object's type name).
+PROBES = tuple(probes.PROBES)
+PROBES_TAKING_THE_SUBJECT = tuple(probes.PROBE_SUBJECT)
+PROBE_MESSAGE_FIELDS = ("type",)
 
 OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
 

@@ -20,9 +20,10 @@ import tempfile
 from pathlib import Path
 
 from conformance.errors import CompileError
-from conformance.subject import body
+from conformance.subject import body, probes
 
 MODULE_NAME = "conformance_subject"  # the agent loads a subject module under this name
+PROBES_MODULE_NAME = "conformance_probes"  # and the build of probes.py under this one
 SUBJECTS = ("native", "cython", "nuitka", "mypyc")
 COMPILERS = SUBJECTS[1:]
 # what to pip-install for each compiler (mypyc comes with mypy; on 3.12+ it builds through setuptools)
@@ -57,42 +58,50 @@ def build_command(compiler: str, source: Path, output: Path) -> list[str]:
             "--quiet", "--assume-yes-for-downloads"]
 
 
-def built_module(directory: Path) -> Path | None:
+def built_module(directory: Path, module_name: str = MODULE_NAME) -> Path | None:
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        candidate = directory / f"{MODULE_NAME}{suffix}"
+        candidate = directory / f"{module_name}{suffix}"
         if candidate.exists():
             return candidate
     return None
 
 
-def build(compiler: str, progress=None) -> tuple[Path, dict]:
-    """The compiled body module (building it unless cached) and a description for the report."""
+def build_probes(compiler: str, progress=None) -> tuple[Path, dict]:
+    """The compiled probes module (conformance/subject/probes.py), built and cached like the body."""
+    return build(compiler, progress, Path(probes.__file__), PROBES_MODULE_NAME)
+
+
+def build(compiler: str, progress=None, source_file: Path | None = None,
+          module_name: str = MODULE_NAME) -> tuple[Path, dict]:
+    """The compiled body module (or another dependency-free source, built as `module_name`), building it unless
+    cached, and a description for the report."""
     if compiler not in COMPILERS:
         raise CompileError(f"unknown compiler {compiler!r}; expected one of {', '.join(COMPILERS)}")
     say = progress or (lambda text: None)
     version = compiler_version(compiler)
-    source_text = Path(body.__file__).read_text()
+    source_file = source_file or Path(body.__file__)
+    source_text = source_file.read_text()
     key = hashlib.sha256("\0".join([source_text, compiler, version, sys.version, sys.platform]).encode()).hexdigest()
     target = cache_directory() / f"{compiler}-{version}-py{sys.version_info[0]}{sys.version_info[1]}-{key[:16]}"
     info = {"compiler": compiler, "compiler_version": version, "body_sha256": key, "module": None, "cached": True}
-    found = built_module(target)
+    found = built_module(target, module_name)
     if found is None:
         info["cached"] = False
-        say(f"compiling body.py with {compiler} {version} (cached afterwards in {target})")
+        say(f"compiling {source_file.name} with {compiler} {version} (cached afterwards in {target})")
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f"build-{compiler}-", dir=target.parent) as work:
             work_path = Path(work)
-            source = work_path / f"{MODULE_NAME}.py"
+            source = work_path / f"{module_name}.py"
             source.write_text(source_text)
             try:
                 completed = subprocess.run(build_command(compiler, source, work_path), cwd=work_path,
                                            capture_output=True, text=True, timeout=BUILD_TIMEOUT)
             except subprocess.TimeoutExpired:
-                raise CompileError(f"{compiler} did not finish compiling body.py in {BUILD_TIMEOUT} s") from None
-            made = built_module(work_path)
+                raise CompileError(f"{compiler} did not finish compiling {source_file.name} in {BUILD_TIMEOUT} s") from None
+            made = built_module(work_path, module_name)
             if completed.returncode != 0 or made is None:
                 tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-12:])
-                raise CompileError(f"{compiler} {version} could not compile body.py (exit {completed.returncode}; "
+                raise CompileError(f"{compiler} {version} could not compile {source_file.name} (exit {completed.returncode}; "
                                    f"it needs a C compiler and the Python headers):\n{tail}")
             staging = Path(tempfile.mkdtemp(prefix="ready-", dir=target.parent))
             shutil.copy2(made, staging / made.name)
@@ -100,7 +109,7 @@ def build(compiler: str, progress=None) -> tuple[Path, dict]:
                 os.replace(staging, target)  # atomic: a concurrent run sees all of it or none
             except OSError:
                 shutil.rmtree(staging, ignore_errors=True)  # another run got there first
-        found = built_module(target)
+        found = built_module(target, module_name)
     info["module"] = str(found)
     return found, info
 

@@ -79,8 +79,8 @@ def resolve_target(text: str) -> TargetSpec:
 
 
 def agent_program(subject_module: str | None = None) -> str:
-    """The text the child runs: body.py, shape.py, then agent.py, unchanged."""
-    return "\n\n".join((SUBJECT_DIR / name).read_text() for name in ("body.py", "shape.py", "agent.py"))
+    """The text the child runs: body.py, probes.py, shape.py, then agent.py, unchanged."""
+    return "\n\n".join((SUBJECT_DIR / name).read_text() for name in ("body.py", "probes.py", "shape.py", "agent.py"))
 
 
 @dataclass
@@ -91,6 +91,7 @@ class AgentProcess:
     call_timeout: float = 10.0
     start_timeout: float = 120.0
     subject_module: str | None = None
+    probes_module: str | None = None  # a compiled build of probes.py, replacing the agent's own
     hello: dict = field(default_factory=dict)
     restarts: int = 0
 
@@ -132,12 +133,13 @@ class AgentProcess:
                 raise ProtocolError(self.spec.label, "expected a hello with a version [major, minor, ...] and a list "
                                                      f"of drivers, found {_excerpt(json.dumps(hello).encode())}")
             hello["shape"] = checked_shape(self.spec.label, hello.get("shape"))
-            if self.subject_module:
-                answer = self._exchange({"op": "subject", "path": str(Path(self.subject_module).resolve())},
-                                        self.start_timeout)
+            if self.subject_module or self.probes_module:
+                request = {"op": "subject", "path": self.subject_module and str(Path(self.subject_module).resolve()),
+                           "probes": self.probes_module and str(Path(self.probes_module).resolve())}
+                answer = self._exchange(request, self.start_timeout)
                 if not answer.get("ok"):
                     raise TargetError(f"{self.spec.label} could not load the subject module "
-                                      f"{self.subject_module}: {answer.get('error')}")
+                                      f"{self.subject_module or self.probes_module}: {answer.get('error')}")
         except SubjectFailure as failure:
             self.kill()
             raise TargetError(f"{self.spec.describe()} did not start the agent (expected Python 3.6 or later, "

@@ -1,7 +1,7 @@
 """The agent: runs body coroutines inside a target interpreter and reports what it observed, as JSON lines.
 
-The host never runs this file alone: it sends the text of body.py and shape.py followed by this file to the
-child (see conformance/remote/targets.py), so the agent drives the very same scripted body as the in-process drivers. Like
+The host never runs this file alone: it sends the text of body.py, probes.py and shape.py followed by this file
+to the child (see conformance/remote/targets.py), so the agent drives the very same scripted body as the in-process drivers. Like
 body.py it must run on CPython 3.6+, PyPy, MicroPython and Pyodide: no f-strings, no annotations, and every
 module beyond sys, json and gc is optional. What the interpreter does not offer (inspect, warnings,
 __await__, cr_* attributes) is reported as null or left out, which the host reads as "not observable".
@@ -9,10 +9,12 @@ __await__, cr_* attributes) is reported as null or left out, which the host read
 Protocol: one JSON object per line in, one per line out, in order.
   {"op": "hello"}                              -> implementation, version, drivers, capabilities, shape
   {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name}}
-  {"op": "subject", "path": file}              -> swap the subject factory (a module with scripted_body)
+  {"op": "subject", "path": file, "probes": file} -> swap the subject factory (a module with scripted_body) and
+                                                 the probes (a build of probes.py); either may be left out
   {"op": "begin", "driver": name, "awaitee": kind} -> a fresh subject (the previous one is released first)
                                                   whose body awaits a `kind` object (default: "iterator")
   {"op": "perform", "step": Step.to_json()}    -> {"observation": {outcome, state, attributes, warnings, events}}
+  {"op": "probe", "probe": function name}      -> {"outcome", "subject_type", "unobservable"} (see probes.py)
   {"op": "end"} / {"op": "echo", "data": x}
 Every answer has "ok"; a refused request has "ok": false and "error" (or "unavailable" for a driver).
 """
@@ -66,6 +68,7 @@ def without_links(outcome):
 # The subject factories; `subject` swaps them for a module's (a compiled build of body.py, say).
 SUBJECTS = {"scripted_body": scripted_body, "scripted_generator": scripted_generator,  # noqa: F821
             "Script": Script}  # noqa: F821 - body.py's names: this file runs concatenated after body.py
+PROBE_RUNNER = {"run": run_probe, "names": PROBES}  # noqa: F821 - probes.py's, swapped by `subject` too
 
 
 async def delegate(inner):
@@ -79,6 +82,23 @@ def generator_coroutine(script):
     if _types is not None and hasattr(_types, "coroutine"):
         factory = _types.coroutine(factory)
     return factory(script)
+
+
+def make_subject(plans):
+    """A probe's subject: the scripted body (or the swapped-in factory's) following `plans`, and its events."""
+    script = SUBJECTS["Script"](plans)
+    subject = SUBJECTS["scripted_body"](script)
+    script.target = subject
+    return subject, script.events
+
+
+def load_module(path, name):
+    """Import a module from a file (CPython and PyPy only: compiled subjects need a real import system)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def freeze_startup_objects():
@@ -127,14 +147,15 @@ class Agent:
         return {"ok": True, "inspect": self.inspect_function is not None}
 
     def swap_subject(self, request):
-        path = request["path"]
-        import importlib.util  # CPython and PyPy only: compiled subjects need a real import system
-        spec = importlib.util.spec_from_file_location(request.get("module") or "conformance_subject", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        for name in ("scripted_body", "scripted_generator", "Script"):
-            if hasattr(module, name):
-                SUBJECTS[name] = getattr(module, name)
+        path = request.get("path")
+        if path:
+            module = load_module(path, request.get("module") or "conformance_subject")
+            for name in ("scripted_body", "scripted_generator", "Script"):
+                if hasattr(module, name):
+                    SUBJECTS[name] = getattr(module, name)
+        if request.get("probes"):
+            module = load_module(request["probes"], "conformance_probes")
+            PROBE_RUNNER["run"], PROBE_RUNNER["names"] = module.run_probe, module.PROBES
         freeze_startup_objects()
         return {"ok": True, "module": path}
 
@@ -200,6 +221,32 @@ class Agent:
             observation["state"], observation["attributes"] = self.observe()
         return {"ok": True, "observation": observation}
 
+    def probe(self, request):
+        """Run one probe of probes.py on the subject factory's coroutines; a suite error is refused, not an
+        outcome."""
+        name = request.get("probe")
+        if name not in PROBE_RUNNER["names"]:
+            return {"ok": False, "error": "no probe %r" % (name,)}
+        kind, value, subject_type = PROBE_RUNNER["run"](name, make_subject)
+        native = make_subject([])[0]
+        names = {"subject_type": subject_type, "coroutine_type": probe_type_name(native)}  # noqa: F821 - probes.py's
+        native.close()
+        if kind == "unobservable":
+            answer = {"ok": True, "outcome": None, "unobservable": value}
+            answer.update(names)
+            return answer
+        if kind == "raised" and isinstance(value, SuiteError):  # noqa: F821 - body.py's
+            return {"ok": False, "error": "SuiteError: %s" % (value,)}
+        if kind == "raised":
+            outcome = ["raised", describe_exception(value)]  # noqa: F821 - body.py's
+        else:
+            outcome = ["returned", describe_value(value)]  # noqa: F821 - body.py's
+        if not CHAINING:
+            outcome = without_links(outcome)
+        answer = {"ok": True, "outcome": outcome, "unobservable": None}
+        answer.update(names)
+        return answer
+
     def echo(self, request):
         return {"ok": True, "data": request.get("data")}
 
@@ -254,7 +301,8 @@ class Agent:
 
 AGENT = Agent()
 OPERATIONS = {"hello": AGENT.hello, "configure": AGENT.configure, "subject": AGENT.swap_subject,
-              "begin": AGENT.begin, "end": AGENT.end, "perform": AGENT.perform, "echo": AGENT.echo}
+              "begin": AGENT.begin, "end": AGENT.end, "perform": AGENT.perform, "echo": AGENT.echo,
+              "probe": AGENT.probe}
 
 
 def handle_line(line):

@@ -19,6 +19,8 @@ class Bare:
         return self._coro.close()
 
     def __await__(self):
+        if self._coro.cr_await is not None:  # as CPython's await: no second awaiter of a suspended coroutine
+            raise RuntimeError("coroutine is being awaited already")
         return self._coro.__await__()
 
 
