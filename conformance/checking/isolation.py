@@ -91,6 +91,8 @@ def child_command(target: str, kind: str, options, driver: str, report_path: Pat
         command += ["--examples", str(options.examples)]
     if options.require_observable:
         command.append("--require-introspection")
+    if options.origin_tracking:
+        command += ["--origin-tracking", str(options.origin_tracking)]
     return command
 
 

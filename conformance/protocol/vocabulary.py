@@ -40,9 +40,15 @@ BODY_WORDS = {"yielded": "await", "returned": "return", "raised": "raise"}  # wo
 VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned")
 EXCEPTION_WORDS = ("thrown", "raised")
 
-# The fields a [messages] text may fill in: {type} (throw()'s argument's type) and {name} (the subject's
-# __qualname__); see oracle.Oracle._outcome and _warning.
-MESSAGE_FIELDS = ("type", "name")
+# The fields a [messages] text may fill in: {type} (throw()'s argument's type), {name} (the subject's
+# __qualname__), {origin} (where it was made, under origin tracking) and the fields of one origin frame
+# ({file}, {line}, {function}, {source}); see oracle.Oracle._outcome and _warning.
+MESSAGE_FIELDS = ("type", "name", "origin", "file", "line", "function", "source")
+
+# What a state may say of an attribute: true/false, or one of these words, which the drivers compute from the
+# attribute's value (body.attribute_word); and the keys of an [attributes] entry.
+ATTRIBUTE_WORDS = body.ATTRIBUTE_WORDS
+ATTRIBUTE_KEYS = ("name", "since", "inspect", "tracked")
 
 OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
 
