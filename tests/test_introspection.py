@@ -158,7 +158,7 @@ def test_under_origin_tracking_the_warning_tells_where_the_coroutine_was_made(na
         record = collect_at_created(driver, tracking=4)
     finally:
         driver.finish()
-    [(category, expected)] = record.prediction.observation.warnings
+    [(_, expected)] = record.prediction.observation.warnings
     assert expected.startswith("coroutine 'scripted_body' was never awaited\n"
                                "Coroutine created at (most recent call last)\n  File ")
     assert expected.count("  File ") == len(driver.origin) <= 4

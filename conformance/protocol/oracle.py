@@ -6,7 +6,13 @@ message and next state in a prediction comes from a row of the model.
 
 from __future__ import annotations
 
-from conformance.protocol.model import ORIGIN_MESSAGES, RUNNING, Model, Transition, version_tuple
+from conformance.protocol.model import (
+    ORIGIN_MESSAGES,
+    RUNNING,
+    Model,
+    Transition,
+    version_tuple,
+)
 from conformance.protocol.observation import Observation
 from conformance.protocol.steps import Plan, Prediction, Step
 from conformance.subject import body
