@@ -60,6 +60,7 @@ class Forwarding:
     cr_frame = property(lambda self: self._coro.cr_frame)
     cr_await = property(lambda self: self._coro.cr_await)
     cr_code = property(lambda self: self._coro.cr_code)
+    cr_origin = property(lambda self: self._coro.cr_origin)
     if sys.version_info >= (3, 11):
         cr_suspended = property(lambda self: self._coro.cr_suspended)
 

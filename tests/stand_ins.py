@@ -82,3 +82,38 @@ class HidesIntrospection(Forwarding):
 
     def __getattr__(self, name):
         raise AttributeError(name)
+
+
+class AwaitsElsewhere(Forwarding):
+    """Faithful calls, but cr_await is a stand-in of its own rather than the object the body awaits."""
+
+    def __getattr__(self, name):
+        value = super().__getattr__(name)
+        return [value] if name == "cr_await" and value is not None else value
+
+
+class DropsSuspended(Forwarding):
+    """Faithful, with cr_running and cr_frame but no cr_suspended (as wrappers written before 3.11 are):
+    inspect.getcoroutinestate raises AttributeError on it from 3.11 on."""
+
+    def __getattr__(self, name):
+        if name == "cr_suspended":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+
+class OriginElsewhere(Forwarding):
+    """cr_origin names a place the coroutine was not made at (the warning it gives names the real one)."""
+
+    def __getattr__(self, name):
+        value = super().__getattr__(name)
+        return (("elsewhere.py", 1, "nowhere"),) if name == "cr_origin" and value is not None else value
+
+
+class HidesOrigin(Forwarding):
+    """Faithful, but without cr_origin: where it was made cannot be seen."""
+
+    def __getattr__(self, name):
+        if name == "cr_origin":
+            raise AttributeError(name)
+        return super().__getattr__(name)

@@ -53,6 +53,7 @@ class CheckOptions:
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
     probes: bool = True  # run the model's probes that take the object under test (a wrapper or decorator)
     skip_probes: list = field(default_factory=list)  # probe ids that crashed an earlier child
+    origin_tracking: int = 0  # make the subjects under sys.set_coroutine_origin_tracking_depth(this), if > 0
 
 
 @dataclass
@@ -128,7 +129,8 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         model = load_model("coroutine")
         run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
-                                 require_observable=options.require_observable, avoid=options.avoid)
+                                 require_observable=options.require_observable, avoid=options.avoid,
+                                 origin_tracking=options.origin_tracking)
         # Drivers the object cannot support at all fail at once, so they go first.
         order = sorted(options.drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None

@@ -107,6 +107,8 @@ def child_command(target: str, kind: str, options, driver: str | None, report_pa
         command += ["--examples", str(options.examples)]
     if options.require_observable:
         command.append("--require-introspection")
+    if options.origin_tracking:
+        command += ["--origin-tracking", str(options.origin_tracking)]
     return command
 
 

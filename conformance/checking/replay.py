@@ -40,6 +40,7 @@ def replay(report: dict, number: int = 1, path: str = "the report") -> Replay:
     driver = replay_driver(report, entry, path)
     model, version = driver.model, version_tuple(report["profile"])
     results = DriverResults(driver.name, driver.route, model.name, report["profile"])
+    driver.track_origins(report.get("origin_tracking", 0))
     session = Session(model, driver, version, results, report.get("strict_messages", True))
     session.begin()
     try:

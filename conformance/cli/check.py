@@ -20,6 +20,7 @@ from conformance.checking.subjects import (
 from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
+    add_origin_tracking,
     chosen_seed,
     progress_printer,
     python_version,
@@ -60,6 +61,7 @@ def register_check(commands) -> None:
                             "(a native coroutine that awaits it, as an `async def` decorator makes), or auto "
                             "(awaiting when the object is a native coroutine other than the one given, else "
                             "coroutine; the default)")
+    add_origin_tracking(check)
     check.add_argument("--require-introspection", action="store_true",
                        help="fail when the object offers no cr_* attributes or inspect state (default: noted only)")
     check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
@@ -86,7 +88,7 @@ def options_from(arguments) -> CheckOptions:
     options = CheckOptions(examples=arguments.examples, seed=seed,
                            strict_messages=arguments.messages == "strict",
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
-                           baseline=arguments.baseline)
+                           baseline=arguments.baseline, origin_tracking=arguments.origin_tracking)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     models = [load_model("coroutine")]

@@ -18,6 +18,25 @@ def python_version(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"expected a Python version such as 3.12, found {text!r}") from None
 
 
+def tracking_depth(text: str) -> int:
+    """--origin-tracking N: a depth for sys.set_coroutine_origin_tracking_depth (0: off)."""
+    try:
+        depth = int(text)
+    except ValueError:
+        depth = -1
+    if depth < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of frames, 0 or more (asyncio's debug mode uses 10), "
+                                         f"found {text!r}")
+    return depth
+
+
+def add_origin_tracking(parser) -> None:
+    parser.add_argument("--origin-tracking", type=tracking_depth, default=0, metavar="N",
+                        help="make the subjects under sys.set_coroutine_origin_tracking_depth(N), as asyncio's debug "
+                             "mode does with 10: cr_origin and the never-awaited warning then tell where each was "
+                             "made (Python 3.7+; default 0, off)")
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (naming the argument and the fault), not usage text too."""
 

@@ -10,6 +10,7 @@ import sys
 from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
+    add_origin_tracking,
     chosen_seed,
     progress_printer,
     python_version,
@@ -57,6 +58,7 @@ def register_run(commands) -> None:
     run.add_argument("--profile", type=python_version, metavar="X.Y",
                      help="the model's version profile (default: the running interpreter's version)")
     run.add_argument("--model", metavar="FILE", help="a model file to use instead of the shipped one")
+    add_origin_tracking(run)
     run.add_argument("--report", metavar="FILE", help="write the JSON report here (rewritten as drivers finish)")
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
     run.add_argument("--html", metavar="FILE", help="write a self-contained HTML report (summary, diagram, failures)")
@@ -101,7 +103,8 @@ def run_options(arguments) -> RunOptions:
         check_writable_file(path, option)  # before the run, so that no result is lost to an unwritable path
     seed = chosen_seed(arguments)
     options = RunOptions(examples=arguments.examples, seed=seed,
-                         strict_messages=arguments.messages == "strict", model_path=arguments.model)
+                         strict_messages=arguments.messages == "strict", model_path=arguments.model,
+                         origin_tracking=arguments.origin_tracking)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     if arguments.profile:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from conformance.drivers import DRIVERS
 from conformance.drivers.base import Driver, DriverUnavailable
-from conformance.protocol.model import Model
+from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import (
     Observation,
     ObservationError,
@@ -41,12 +41,19 @@ class AgentDriver(Driver):
         if self.begin_request["driver"] not in hello.get("drivers", ()):
             raise DriverUnavailable(f"the agent in {process.spec.label} has no {name!r} driver "
                                     f"(it offers {', '.join(hello.get('drivers', ())) or 'none'})")
-        self.configuration = {"op": "configure", "inspect": model.inspect_function, "prefix": model.state_prefix,
-                              "attributes": {observation: spec["name"]
-                                             for observation, spec in model.attributes.items()}}
+        self.child_version = tuple(hello.get("version", (3, 0))[:2])
         self.pending = None  # a failure while beginning, reported on the first step
         self.lost = False  # the current subject is gone (its child hung, died or broke the protocol)
         self._check_available()
+
+    def configuration(self) -> dict:
+        """What the agent must know to make and observe subjects: the model's attributes, the ones it may read
+        from inside the running body on the child's version (see InProcessDriver.observe_inside), and the
+        origin tracking depth to make them under."""
+        inside = self.model.observations(RUNNING, self.child_version, self.route, self.origin_tracking > 0)
+        return {"op": "configure", "inspect": self.model.inspect_function, "prefix": self.model.state_prefix,
+                "attributes": {observation: spec["name"] for observation, spec in self.model.attributes.items()},
+                "inside": sorted(inside), "origin_tracking": self.origin_tracking}
 
     def payload_override(self, call, argument):
         return self.local.payload_override(self, call, argument)  # the in-process driver's fixed payloads
@@ -55,7 +62,7 @@ class AgentDriver(Driver):
         return self.local.yielded_values(self)
 
     def _check_available(self) -> None:
-        self.process.configure(self.configuration)
+        self.process.configure(self.configuration())
         answer = self.process.request(self.begin_request)
         if not answer.get("ok"):
             reason = answer.get("unavailable") or answer.get("error")
@@ -63,15 +70,17 @@ class AgentDriver(Driver):
         self.process.request({"op": "end"})
 
     def begin(self) -> None:
-        self.pending, self.lost = None, False
+        self.pending, self.lost, self.origin = None, False, None
         try:
-            self.process.configure(self.configuration)
+            self.process.configure(self.configuration())
             answer = self.process.request(self.begin_request)
         except SubjectFailure as failure:
             self.pending = failure
             return
         if not answer.get("ok"):
             self.pending = ProtocolError(self.process.spec.label, f"begin refused: {answer!r}")
+        else:
+            self.origin = origin_from_json(answer.get("origin"))
 
     def perform(self, step: Step) -> Observation:
         """One step in the child. The first failure of a subject is raised (a hang, crash or protocol
@@ -101,6 +110,18 @@ class AgentDriver(Driver):
     def renew(self) -> None:
         """Stop the child; the next subject is made in a new one (started on the next request)."""
         self.process.kill()
+
+
+def origin_from_json(origin) -> list | None:
+    """The origin the child saw, if it is well formed ([[file, line, function, source], ...]), else None (not
+    seen): the child's JSON is untrusted."""
+    if not isinstance(origin, list) or not origin:
+        return None
+    for frame in origin:
+        if not (isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int)
+                and all(isinstance(frame[i], str) for i in (0, 2, 3))):
+            return None
+    return origin
 
 
 def unobservable() -> Observation:

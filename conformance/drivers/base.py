@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import inspect
+import linecache
 import platform
+import sys
 import warnings
 
 from conformance.protocol.model import RUNNING, Model
@@ -48,6 +50,8 @@ class Driver:
             reason = body.awaitee_unavailable(self.awaitee)
             if reason is not None:
                 raise DriverUnavailable(reason)
+    origin_tracking = 0  # the subjects are made under sys.set_coroutine_origin_tracking_depth(this), if > 0
+    origin = None  # the current subject's cr_origin when made under tracking (body.origin_frames), if seen
 
     def begin(self) -> None:
         """Make a fresh subject in its initial state."""
@@ -65,6 +69,10 @@ class Driver:
     def renew(self) -> None:
         """Make the next subjects in a fresh process, where the driver has one of its own (after a subject did
         what the model does not allow, it may have damaged its process). Nothing to do in process."""
+
+    def track_origins(self, depth: int) -> None:
+        """Make the next subjects under sys.set_coroutine_origin_tracking_depth(depth) (0: as the process is)."""
+        self.origin_tracking = depth
 
     def can_deliver(self, call: str, argument: str) -> bool:
         return self.calls is None or (call, argument) in self.calls
@@ -111,9 +119,33 @@ class InProcessDriver(Driver):
         self.end()
         self.script = body.Script()
         self.script.awaitee = self.awaitee or "iterator"
-        self.subject = self.make_subject(self.script)
+        self.subject = self.make_tracked_subject(self.script)
+        self.origin = self.observed_origin()
         self.script.target = self.subject
         self.script.observer = self.observe_inside if self.observes_inside else None
+
+    def make_tracked_subject(self, script):
+        """The subject, made under origin tracking when the run asks for it (the depth is per thread)."""
+        if not self.origin_tracking:
+            return self.make_subject(script)
+        previous = sys.get_coroutine_origin_tracking_depth()
+        sys.set_coroutine_origin_tracking_depth(self.origin_tracking)
+        try:
+            return self.make_subject(script)
+        finally:
+            sys.set_coroutine_origin_tracking_depth(previous)
+
+    def observed_origin(self) -> list | None:
+        """The subject's origin as made under tracking, with each frame's line of source (the never-awaited
+        warning tells them); None without tracking or where the subject shows none."""
+        name = self.model.attributes.get("origin", {}).get("name")
+        if not self.origin_tracking or name is None:
+            return None
+        try:
+            value = getattr(self.subject, name)
+        except Exception:  # noqa: BLE001 - no origin to read is "not observable"
+            return None
+        return body.origin_frames(value, self.origin_tracking, linecache.getline)
 
     def end(self) -> None:
         with warnings.catch_warnings():
@@ -159,15 +191,18 @@ class InProcessDriver(Driver):
             gc.collect()
 
     def observe_inside(self) -> tuple[str | None, dict]:
-        """The subject seen from inside its running body: only the attributes the model gives RUNNING.
+        """The subject seen from inside its running body: only the attributes the model gives RUNNING on this
+        interpreter's version and this route.
 
         Reading more is not safe: on CPython 3.10 and 3.11, `cr_await` of a coroutine that is executing
         while it awaits another reads the frame's value stack mid-instruction and can crash the interpreter."""
-        return self.observe(self.model.states[RUNNING].observations)
+        names = self.model.observations(RUNNING, tuple(sys.version_info[:2]), self.route, self.origin_tracking > 0)
+        return self.observe(names, inside=True)
 
-    def observe(self, names=None) -> tuple[str | None, dict]:
+    def observe(self, names=None, inside: bool = False) -> tuple[str | None, dict]:
         """The subject's state by inspect, and the attributes the model names (or only `names`), where
-        readable."""
+        readable, in the model's words (body.attribute_word); from `inside` the running body, no other
+        object's attributes are read."""
         state = None
         if self.inspect_function is not None:
             try:
@@ -184,5 +219,6 @@ class InProcessDriver(Driver):
                 value = getattr(self.subject, spec["name"])
             except AttributeError:
                 continue
-            attributes[observation] = value if isinstance(value, bool) else ("none" if value is None else "present")
+            attributes[observation] = body.attribute_word(observation, value, self.script.awaited, not inside,
+                                                          self.origin_tracking)
         return state, attributes

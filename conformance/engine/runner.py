@@ -41,6 +41,7 @@ class RunOptions:
     require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
     checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+    origin_tracking: int = 0  # make the subjects under sys.set_coroutine_origin_tracking_depth(this), if > 0
 
 
 MAX_ROUNDS = 8  # Hypothesis runs per driver, each looking for a violated transition not yet reported
@@ -50,6 +51,7 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     """Tour, then Hypothesis, for one driver. Never raises for a deviation: it is recorded, once per violated
     transition, with the shortest call sequence found for it."""
     version_text = "%d.%d" % options.version
+    driver.track_origins(options.origin_tracking)
     results = DriverResults(driver.name, driver.route, model.name, version_text, driver.description)
     session = Session(model, driver, options.version, results, options.strict_messages,
                       options.require_observable, options.avoid)

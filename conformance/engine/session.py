@@ -87,7 +87,8 @@ class Session:
         self.model = model
         self.avoid = {tuple(transitions) for transitions in avoid}
         self.driver = driver
-        self.oracle = Oracle(model, version, driver.route, driver.subject_name, driver.observes_inside)
+        self.oracle = Oracle(model, version, driver.route, driver.subject_name, driver.observes_inside,
+                             driver.origin_tracking)
         self.results = results
         self.strict_messages = strict_messages
         self.require_observable = require_observable
@@ -107,7 +108,7 @@ class Session:
     def take(self, step: Step) -> StepRecord:
         """Predict, perform, compare and record one step; move to the model's next state."""
         try:
-            prediction = self.oracle.predict(self.state, step)
+            prediction = self.oracle.predict(self.state, step, self.driver.origin)
         except Exception as error:  # the oracle's bug, or a model it cannot read: never the subject's doing
             raise SuiteError(f"the oracle could not predict {step.describe()} from {self.state}: "
                              f"{type(error).__name__}: {error}") from error
@@ -121,7 +122,7 @@ class Session:
             differences = [Difference("subject", prediction.observation.outcome, failure.detail, failure.verdict)]
         else:
             differences = compare(prediction.observation, observation, self.model.calls[step.call].observes,
-                                  self.strict_messages)
+                                  self.strict_messages, self.oracle.inspected())
         record = StepRecord(self.state, step, prediction, observation, differences,
                             failing(differences, self.strict_messages, self.require_observable))
         self.history.append(record)

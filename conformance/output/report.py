@@ -62,6 +62,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
         "interpreter": interpreter or interpreter_info(),
         "profile": "%d.%d" % tuple(options.version), "strict_messages": options.strict_messages,
         "seed": options.seed, "examples": options.examples,
+        "origin_tracking": getattr(options, "origin_tracking", 0),
         "models": {name: {"path": str(model.path), "digest": model_digest(model)} for name, model in models.items()},
         "drivers": drivers,
         "verdict": DEVIATES if any(d["verdict"] not in (CONFORMS, NOT_APPLICABLE) for d in drivers) else CONFORMS,

@@ -55,11 +55,17 @@ def spec_markdown(model: Model, diagram: str | None = None) -> str:
 
 def states_section(model: Model, direct: list[Transition]) -> list[str]:
     observations = list(model.attributes)
-    header = ("state", "meaning") + tuple(model.attributes[name].get("name", name) for name in observations)
+    header = ("state", "meaning") + tuple(attribute_heading(model.attributes[name], name) for name in observations)
     out = ["## States", ""]
     out += table(header, [(f"**{state.name}**", state.meaning,
                            *(state.observations.get(name, "-") for name in observations))
                           for state in model.states.values()])
+    overrides = [(f"`{route.name}`", o.state, model.attributes[o.attribute]["name"],
+                  "(not read)" if o.value is None else o.value, versions_text(o.since, o.until), o.why)
+                 for route in model.routes.values() for o in route.observations]
+    if overrides:
+        out += ["Where a route shows an attribute otherwise (the direct route's entries hold on every route):", ""]
+        out += table(("route", "state", "attribute", "shows", "versions", "why"), overrides)
     out += ["## Calls", ""]
     out += table(("call", "argument class", "concrete form"),
                  [(f"`{call.name}`" + (" (final)" if call.final else ""), f"`{argument}`", form)
@@ -151,7 +157,8 @@ def version_section(model: Model, direct: list[Transition]) -> list[str]:
 
 def message_sections(model: Model, direct: list[Transition]) -> list[str]:
     out = ["## Messages", ""]
-    out += table(("name", "message"), [(f"`{key}`", f"`{text}`") for key, text in model.messages.items()])
+    out += table(("name", "message"), [(f"`{key}`", f"`{text}`".replace("\n", "\\n"))
+                                       for key, text in model.messages.items()])
     if model.warnings:
         out += ["## Warnings emitted in every state", ""]
         out += table(("call", "argument class", "warning", "versions"),
@@ -159,6 +166,14 @@ def message_sections(model: Model, direct: list[Transition]) -> list[str]:
                        f"{w['category']}(`{model.messages[w['message']]}`)",
                        versions_text(w.get("since"), w.get("until"))) for w in model.warnings])
     return out
+
+
+def attribute_heading(spec: dict, observation: str) -> str:
+    """An attribute's column heading: its name, the versions that have it, what inspect reads, tracking."""
+    notes = [f"{spec['since']}+"] if spec.get("since") else []
+    notes += ["read by inspect"] if spec.get("inspect") else []
+    notes += [f"`{spec['tracked']}` under origin tracking"] if spec.get("tracked") else []
+    return spec.get("name", observation) + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def versions_text(since, until) -> str:

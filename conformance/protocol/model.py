@@ -27,6 +27,7 @@ else:  # pragma: no cover - exercised only on 3.10
 
 RUNNING = "RUNNING"
 DIRECT = "direct"
+ORIGIN_MESSAGES = ("origin-header", "origin-frame", "origin-source")  # how a message tells {origin}
 
 # Words of the outcome vocabulary (see the header of model/coroutine.toml and conformance/vocabulary.py).
 VALUE_WORDS = vocabulary.VALUE_WORDS
@@ -215,6 +216,19 @@ def _in_versions(item, version: tuple[int, int]) -> bool:
 
 
 @dataclass(frozen=True)
+class ObservationOverride:
+    """What a route shows of one attribute in one state instead of the [states] table's word (on the Python
+    versions `since`/`until` name); `value` None: the attribute is not read there at all."""
+
+    state: str
+    attribute: str
+    why: str
+    value: object = None
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
 class Route:
     """A way calls reach the subject. Its rows replace the direct rows of the same case; `extends` names a
     route whose rows it takes first (not its unreachable cases)."""
@@ -225,6 +239,7 @@ class Route:
     extends: str | None = None
     awaitee: bool = False  # an awaitee kind (what the body awaits), combined with a route by "+"
     passes_out: dict | None = None  # of an awaitee kind that passes itself out (a Future): {object, repr}
+    observations: tuple[ObservationOverride, ...] = ()
 
 
 @dataclass
@@ -349,6 +364,36 @@ class Model:
     def attribute_since(self, observation: str) -> str | None:
         return self.attributes.get(observation, {}).get("since")
 
+    def has_attribute(self, observation: str, version: tuple[int, int]) -> bool:
+        since = self.attribute_since(observation)
+        return observation in self.attributes and not (since and version < version_tuple(since))
+
+    def observations(self, state: str, version: tuple[int, int], route: str = DIRECT,
+                     origin_tracking: bool = False) -> dict:
+        """The attribute words `state` shows on `version` through `route`: the [states] table with the route's
+        overrides (one without a value leaves the attribute unread), without the attributes the version lacks,
+        and, for a coroutine made under origin tracking, each attribute's `tracked` word."""
+        shown = dict(self.states[state].observations)
+        for layer in self.route_layers(route):
+            for override in self.routes[layer].observations:
+                if override.state == state and _in_versions(override, version):
+                    shown[override.attribute] = override.value
+        for name in list(shown):
+            if shown[name] is None or not self.has_attribute(name, version):
+                del shown[name]
+            elif origin_tracking and "tracked" in self.attributes[name]:
+                shown[name] = self.attributes[name]["tracked"]
+        return shown
+
+    def inspected(self, version: tuple[int, int]) -> tuple[str, ...]:
+        """The observations the inspect function reads on `version` (all or none must be offered)."""
+        return tuple(name for name, spec in self.attributes.items()
+                     if spec.get("inspect") and self.has_attribute(name, version))
+
+    def message_fields(self, key: str) -> set[str]:
+        """The {fields} a message fills in."""
+        return {name for _, name, _, _ in string.Formatter().parse(self.messages[key]) if name}
+
     def message(self, key: str | None, **values) -> str | None:
         if key is None:
             return None
@@ -461,6 +506,7 @@ class _Builder:
             self.fail("[protocol]", f"`versions` must be a list of versions such as [\"3.12\", \"3.13\"], "
                       f"found {versions!r}")
         states = self.states()
+        self.attributes(states)
         if protocol["initial"] not in states:
             self.fail("[protocol]", f"initial state {protocol['initial']!r} is not one of the states "
                       f"{sorted(states)}")
@@ -531,7 +577,13 @@ class _Builder:
                                        or not all(isinstance(v, str) for v in passes_out.values())):
             self.fail(where, f"`passes_out` must be {{ object = \"TYPE\", repr = \"TEXT\" }} on an awaitee kind, "
                       f"found {passes_out!r}")
-        return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees", passes_out)
+        overrides = spec.get("observations", [])
+        if not isinstance(overrides, list):
+            self.fail(where, f"`observations` must be a list of inline tables, found {overrides!r}")
+        overrides = tuple(self.observation_override(where, number, raw, states)
+                          for number, raw in enumerate(overrides, 1))
+        return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees", passes_out,
+                     overrides)
 
     # -- the tables the rows refer to ----------------------------------------------------------------
     def section_or_empty(self, name: str) -> dict:
@@ -554,6 +606,52 @@ class _Builder:
                 self.fail(f"[states] {name}", f"expected a table of observations, found {spec!r}")
             states[name] = StateSpec(name, spec.get("meaning", ""), {k: v for k, v in spec.items() if k != "meaning"})
         return states
+
+    def attributes(self, states) -> None:
+        """Every [attributes] entry names its attribute; every word a state or an attribute gives is one the
+        drivers can report (body.ATTRIBUTE_WORDS, or true/false)."""
+        attributes = self.section_or_empty("attributes")
+        for name, spec in attributes.items():
+            where = f"[attributes] {name}"
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+                self.fail(where, f"expected {{ name = \"attribute name\", ... }}, found {spec!r}")
+            unknown = set(spec) - set(vocabulary.ATTRIBUTE_KEYS)
+            if unknown:
+                self.fail(where, f"unknown key(s) {sorted(unknown)}", f"it takes {', '.join(vocabulary.ATTRIBUTE_KEYS)}")
+            self.versions(where, spec)
+            if not isinstance(spec.get("inspect", False), bool):
+                self.fail(where, f"`inspect` must be true or false, found {spec['inspect']!r}")
+            if "tracked" in spec:
+                self.attribute_word(where, "tracked", spec["tracked"])
+        for state in states.values():
+            for name, word in state.observations.items():
+                where = f"[states] {state.name}"
+                if name not in attributes:
+                    self.fail(where, f"unknown attribute {name!r}", f"known (in [attributes]): {', '.join(attributes)}")
+                self.attribute_word(where, name, word)
+
+    def attribute_word(self, where: str, key: str, word) -> None:
+        if not isinstance(word, bool) and word not in vocabulary.ATTRIBUTE_WORDS:
+            self.fail(where, f"`{key}` must be true, false or one of {', '.join(vocabulary.ATTRIBUTE_WORDS)}, "
+                      f"found {word!r}")
+
+    def observation_override(self, section, number, raw, states) -> ObservationOverride:
+        where = f"{section} observations entry {number}"
+        if not isinstance(raw, dict):
+            self.fail(where, f"expected an inline table {{ state = ..., attribute = ..., why = ... }}, found {raw!r}")
+        unknown = set(raw) - {"state", "attribute", "value", "why", "since", "until"}
+        if unknown:
+            self.fail(where, f"unknown key(s) {sorted(unknown)}", "it takes state, attribute, value, why, since, until")
+        for key in ("state", "attribute", "why"):
+            if key not in raw:
+                self.fail(where, f"missing `{key}`")
+        self.words(where, "state", raw["state"], list(states), "state")
+        self.words(where, "attribute", raw["attribute"], list(self.section_or_empty("attributes")), "attribute")
+        if "value" in raw:
+            self.attribute_word(where, "value", raw["value"])
+        self.versions(where, raw)
+        return ObservationOverride(raw["state"], raw["attribute"], raw["why"], raw.get("value"), raw.get("since"),
+                                   raw.get("until"))
 
     def reactions(self) -> dict[str, str]:
         reactions = self.section("reactions")
@@ -618,6 +716,11 @@ class _Builder:
                 if field_name not in vocabulary.MESSAGE_FIELDS:
                     self.fail(where, f"unknown field {{{field_name}}}",
                               f"a message can fill in {', '.join('{%s}' % f for f in vocabulary.MESSAGE_FIELDS)}")
+            if "origin" in fields:
+                for part in ORIGIN_MESSAGES:
+                    if part not in messages:
+                        self.fail(where, f"tells {{origin}}, but there is no `{part}` message to tell it with",
+                                  f"give {', '.join(ORIGIN_MESSAGES)} (see model/coroutine.toml)")
         return messages
 
     # -- one row ---------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 An Observation is one plain record, the same whether a driver saw it in this process or an agent reported
 it over a pipe. Fields that could not be observed are None (outcome, state) or absent (attributes), and
-count as "not observable", never as a deviation.
+count as "not observable", never as a deviation, with one exception: the attributes the inspect function
+reads go together (an object that has some of them but not all breaks inspect.getcoroutinestate), so one
+missing beside the others deviates (`ABSENT`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from conformance.protocol.verdicts import SEVERITY, Verdict, fails  # noqa: F401 - SEVERITY: re-exported
 
 CONFORMS, NOT_OBSERVABLE, MESSAGE_ONLY, DEVIATES, HANG, CRASH = (v.value for v in Verdict)  # as plain words
+ABSENT = "absent"  # what a difference observed of an attribute the object lacks while it has its companions
 
 
 class ObservationError(ValueError):
@@ -90,8 +93,10 @@ class Difference:
         return f"{self.aspect}: expected {format_value(self.expected)}, observed {format_value(self.observed)}"
 
 
-def compare(expected: Observation, observed: Observation, aspects=None, strict_messages=True) -> list[Difference]:
-    """Every way `observed` differs from `expected`, each with its verdict layer."""
+def compare(expected: Observation, observed: Observation, aspects=None, strict_messages=True,
+            together=()) -> list[Difference]:
+    """Every way `observed` differs from `expected`, each with its verdict layer. `together`: the attributes the
+    inspect function reads, which an object must offer all or none of."""
     aspects = set(aspects or ("outcome", "state", "attributes", "warnings", "events"))
     differences: list[Difference] = []
     if "outcome" in aspects:
@@ -102,11 +107,7 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
         elif observed.state != expected.state:
             differences.append(Difference("state", expected.state, observed.state, DEVIATES))
     if "attributes" in aspects:
-        for name, value in expected.attributes.items():
-            if name not in observed.attributes:
-                differences.append(Difference(f"attributes.{name}", value, None, NOT_OBSERVABLE))
-            elif observed.attributes[name] != value:
-                differences.append(Difference(f"attributes.{name}", value, observed.attributes[name], DEVIATES))
+        differences += _compare_attributes("attributes.", expected.attributes, observed.attributes, together)
     if "warnings" in aspects:
         if observed.warnings is None:  # the interpreter has no warnings machinery to watch
             if expected.warnings:
@@ -118,7 +119,22 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
             if expected.events:
                 differences.append(Difference("events", expected.events, None, NOT_OBSERVABLE))
         else:
-            differences += _compare_events(expected.events, observed.events, strict_messages)
+            differences += _compare_events(expected.events, observed.events, strict_messages, together)
+    return differences
+
+
+def _compare_attributes(prefix: str, expected: dict, observed: dict, together) -> list[Difference]:
+    """Attribute by attribute. A missing one is not observable, unless it is one the inspect function reads and
+    the object offers another of those: then inspect fails on it, which deviates."""
+    differences = []
+    for name, value in expected.items():
+        if name in observed:
+            if observed[name] != value:
+                differences.append(Difference(f"{prefix}{name}", value, observed[name], DEVIATES))
+        elif name in together and any(other in observed for other in together):
+            differences.append(Difference(f"{prefix}{name}", value, ABSENT, DEVIATES))
+        else:
+            differences.append(Difference(f"{prefix}{name}", value, None, NOT_OBSERVABLE))
     return differences
 
 
@@ -154,14 +170,18 @@ def _compare_outcome(expected, observed, aspect, strict_messages) -> list[Differ
 
 
 def _compare_warnings(expected, observed, strict_messages) -> list[Difference]:
+    """Categories, then messages; an expected message of None is one the model cannot tell here (it names
+    where the coroutine was made, and that was not seen), so its text is not observable."""
     if [w[0] for w in expected] != [w[0] for w in observed]:
         return [Difference("warnings", expected, observed, DEVIATES)]
-    if [w[1] for w in expected] != [w[1] for w in observed]:
+    if any(want[1] is not None and want[1] != got[1] for want, got in zip(expected, observed)):
         return [Difference("warnings", expected, observed, MESSAGE_ONLY)]
+    if any(want[1] is None for want in expected):
+        return [Difference("warnings", expected, observed, NOT_OBSERVABLE)]
     return []
 
 
-def _compare_events(expected, observed, strict_messages) -> list[Difference]:
+def _compare_events(expected, observed, strict_messages, together=()) -> list[Difference]:
     """Events match kind by kind; an exception's text alone differing is message-only."""
     if len(expected) != len(observed) or any(e[0] != o[0] for e, o in zip(expected, observed)):
         return [Difference("events", expected, observed, DEVIATES)]
@@ -182,11 +202,11 @@ def _compare_events(expected, observed, strict_messages) -> list[Difference]:
         elif kind == "received" and not _same_value(want[1], got[1]):
             differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
         elif kind == "inside":
-            differences += _compare_inside(index, want, got)
+            differences += _compare_inside(index, want, got, together)
     return differences
 
 
-def _compare_inside(index, want, got) -> list[Difference]:
+def _compare_inside(index, want, got, together=()) -> list[Difference]:
     """The state and attributes the body saw of its own coroutine while running."""
     aspect = f"events[{index}] (seen from inside the body)"
     differences = []
@@ -194,12 +214,7 @@ def _compare_inside(index, want, got) -> list[Difference]:
         differences.append(Difference(f"{aspect}.state", want[1], None, NOT_OBSERVABLE))
     elif got[1] != want[1]:
         differences.append(Difference(f"{aspect}.state", want[1], got[1], DEVIATES))
-    for name, value in want[2].items():
-        if name not in got[2]:
-            differences.append(Difference(f"{aspect}.{name}", value, None, NOT_OBSERVABLE))
-        elif got[2][name] != value:
-            differences.append(Difference(f"{aspect}.{name}", value, got[2][name], DEVIATES))
-    return differences
+    return differences + _compare_attributes(f"{aspect}.", want[2], got[2], together)
 
 
 def _same_value(a, b) -> bool:
@@ -251,6 +266,11 @@ def describe_difference(difference: Difference, model=None) -> str:
     if difference.verdict == NOT_OBSERVABLE:
         return f"{aspect}: expected {format_value(difference.expected)}, not observable here (the object offers " \
                f"no way to see it)"
+    if difference.observed == ABSENT and model is not None:
+        name = difference.aspect.rsplit(".", 1)[-1]
+        attribute = model.attributes.get(name, {}).get("name", name)
+        return f"{aspect}: expected {format_value(difference.expected)}, but the object has no {attribute} while " \
+               f"it has other attributes inspect.{model.inspect_function}() reads, so that fails with AttributeError"
     if aspect == "events" and isinstance(difference.expected, list) and isinstance(difference.observed, list):
         return _events_difference(difference.expected, difference.observed)
     if aspect.startswith("events[") and "." not in aspect and isinstance(difference.expected, list) \

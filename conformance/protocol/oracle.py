@@ -6,7 +6,13 @@ message and next state in a prediction comes from a row of the model.
 
 from __future__ import annotations
 
-from conformance.protocol.model import RUNNING, Model, Transition, version_tuple
+from conformance.protocol.model import (
+    ORIGIN_MESSAGES,
+    RUNNING,
+    Model,
+    Transition,
+    version_tuple,
+)
 from conformance.protocol.observation import Observation
 from conformance.protocol.steps import Plan, Prediction, Step
 from conformance.subject import body
@@ -16,9 +22,11 @@ class Oracle:
     """Predictions for one model, Python version and route."""
 
     def __init__(self, model: Model, version: tuple[int, int] | str, route: str = "direct",
-                 subject_name: str = "scripted_body", inside: bool = True):
-        """`inside`: whether the body looks at its own coroutine when it resumes (the driver says)."""
+                 subject_name: str = "scripted_body", inside: bool = True, origin_tracking: int = 0):
+        """`inside`: whether the body looks at its own coroutine when it resumes (the driver says);
+        `origin_tracking`: the depth of sys.set_coroutine_origin_tracking_depth the subjects are made under."""
         self.model = model
+        self.origin_tracking = origin_tracking
         self.inside = inside
         self.version = version_tuple(version) if isinstance(version, str) else tuple(version)
         self.route = route
@@ -32,13 +40,15 @@ class Oracle:
         return self.model.reachable_reactions(self.version, delivered, self.route)
 
     # -- prediction --------------------------------------------------------------------------------
-    def predict(self, state: str, step: Step) -> Prediction:
+    def predict(self, state: str, step: Step, origin: list | None = None) -> Prediction:
+        """`origin`: the subject's cr_origin as the driver saw it when it was made (body.origin_frames), where
+        origin tracking is on: a never-awaited warning tells it."""
         row = self.row(state, step.call, step.argument)
         if row is None:
             raise LookupError(f"the model has no row for {state} + {step.call}({step.argument}) "
                               f"on Python {self.version[0]}.{self.version[1]} via {self.route}")
         transitions = [row.id]
-        warnings = self._call_warnings(step.call, step.argument) + self._row_warnings(row)
+        warnings = self._call_warnings(step.call, step.argument) + self._row_warnings(row, origin)
         events = Events()
         if row.enters is None:
             outcome, target = self._outcome(row, step, step.plan), row.target
@@ -90,13 +100,12 @@ class Oracle:
         return found
 
     def attributes(self, state: str) -> dict:
-        """The cr_* observations the model gives for `state` on this version."""
-        observations = dict(self.model.states[state].observations)
-        for name in list(observations):
-            since = self.model.attribute_since(name)
-            if since and self.version < version_tuple(since):
-                del observations[name]
-        return observations
+        """The cr_* observations the model gives for `state` on this version and route."""
+        return self.model.observations(state, self.version, self.route, self.origin_tracking > 0)
+
+    def inspected(self) -> tuple[str, ...]:
+        """The observations the inspect function needs together on this version."""
+        return self.model.inspected(self.version)
 
     # -- helpers -----------------------------------------------------------------------------------
     def _call_warnings(self, call: str, argument: str) -> list:
@@ -111,11 +120,31 @@ class Oracle:
             return False
         return not ("until" in item and self.version >= version_tuple(item["until"]))
 
-    def _warning(self, category: str, message_key: str) -> list:
-        return [category, self.model.message(message_key, name=self.subject_name)]
+    def _warning(self, category: str, message_key: str, origin: list | None = None) -> list:
+        """[category, message]; the message is None where it tells an origin that was not seen."""
+        if "origin" not in self.model.message_fields(message_key):
+            return [category, self.model.message(message_key, name=self.subject_name)]
+        told = self._origin_text(origin)
+        return [category, None if told is None else self.model.message(message_key, name=self.subject_name,
+                                                                        origin=told)]
 
-    def _row_warnings(self, row: Transition) -> list:
-        return [self._warning(row.warns.category, row.warns.message)] if row.warns else []
+    def _origin_text(self, origin: list | None) -> str | None:
+        """Where the subject was made, as its messages tell it: nothing without origin tracking (or before the
+        version that has it), the model's origin lines for the frames seen, None when none were seen."""
+        if not self.origin_tracking or not self.model.has_attribute("origin", self.version):
+            return ""
+        if origin is None:
+            return None
+        header, frame, source_line = ORIGIN_MESSAGES
+        lines = [self.model.message(header)]
+        for file, line, function, source in reversed(origin):  # cr_origin is innermost first
+            lines.append(self.model.message(frame, file=file, line=line, function=function))
+            if source:
+                lines.append(self.model.message(source_line, source=source))
+        return "".join(lines)
+
+    def _row_warnings(self, row: Transition, origin: list | None = None) -> list:
+        return [self._warning(row.warns.category, row.warns.message, origin)] if row.warns else []
 
     def _arrival(self, row: Transition, step: Step, plan: Plan, previous: "Arrival | None") -> "Arrival":
         """What reaches the layer `row` enters: a value (or a first start), or an exception."""

@@ -56,9 +56,15 @@ VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned", "awaitee-yielded", "awa
 EXCEPTION_WORDS = ("thrown", "raised", "arrived", "awaitee-raised")
 LINK_WORDS = ("thrown", "arrived")  # the words a cause or context may use besides exception names
 
-# The fields a [messages] text may fill in: {type} (throw()'s argument's type) and {name} (the subject's
-# __qualname__); see oracle.Oracle._outcome and _warning.
-MESSAGE_FIELDS = ("type", "name")
+# The fields a [messages] text may fill in: {type} (throw()'s argument's type), {name} (the subject's
+# __qualname__), {origin} (where it was made, under origin tracking) and the fields of one origin frame
+# ({file}, {line}, {function}, {source}); see oracle.Oracle._outcome and _warning.
+MESSAGE_FIELDS = ("type", "name", "origin", "file", "line", "function", "source")
+
+# What a state may say of an attribute: true/false, or one of these words, which the drivers compute from the
+# attribute's value (body.attribute_word); and the keys of an [attributes] entry.
+ATTRIBUTE_WORDS = body.ATTRIBUTE_WORDS
+ATTRIBUTE_KEYS = ("name", "since", "inspect", "tracked")
 
 # Probe functions the model's [[probe]] rows may name (conformance/subject/probes.py), those that take the
 # object under test, and the message fields a probe's message may fill in ({type}: that object's type name).

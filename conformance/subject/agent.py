@@ -8,11 +8,13 @@ __await__, cr_* attributes) is reported as null or left out, which the host read
 
 Protocol: one JSON object per line in, one per line out, in order.
   {"op": "hello"}                              -> implementation, version, drivers, capabilities, shape
-  {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name}}
+  {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name},
+   "inside": [observations read from inside the running body], "origin_tracking": depth}
   {"op": "subject", "path": file, "probes": file} -> swap the subject factory (a module with scripted_body) and
                                                  the probes (a build of probes.py); either may be left out
   {"op": "begin", "driver": name, "awaitee": kind} -> a fresh subject (the previous one is released first)
-                                                  whose body awaits a `kind` object (default: "iterator")
+                                                  whose body awaits a `kind` object (default: "iterator"), and
+                                                  its origin where made under tracking (body.origin_frames)
   {"op": "perform", "step": Step.to_json()}    -> {"observation": {outcome, state, attributes, warnings, events}}
   {"op": "probe", "probe": function name}      -> {"outcome", "subject_type", "unobservable"} (see probes.py)
   {"op": "end"} / {"op": "echo", "data": x}
@@ -50,6 +52,11 @@ try:
     import types as _types
 except ImportError:
     _types = None
+
+try:
+    import linecache as _linecache
+except ImportError:
+    _linecache = None
 
 AGENT_DRIVERS = ("direct", "await", "delegation", "generator")
 
@@ -117,6 +124,8 @@ class Agent:
         self.inspect_function = None
         self.prefix = ""
         self.attributes = {}
+        self.inside = None  # the observations read from inside the running body (None: every readable one)
+        self.origin_tracking = 0
         self.driver = None
         self.script = None
         self.subject = None
@@ -144,6 +153,8 @@ class Agent:
         self.inspect_function = getattr(_inspect, name, None) if _inspect is not None and name else None
         self.prefix = request.get("prefix") or ""
         self.attributes = request.get("attributes") or {}
+        self.inside = request.get("inside")
+        self.origin_tracking = int(request.get("origin_tracking") or 0)
         return {"ok": True, "inspect": self.inspect_function is not None}
 
     def swap_subject(self, request):
@@ -171,15 +182,12 @@ class Agent:
         self.driver = driver
         self.script = SUBJECTS["Script"]()
         self.script.awaitee = awaitee
-        if driver == "generator":
-            self.subject = generator_coroutine(self.script)
-        else:
-            self.subject = SUBJECTS["scripted_body"](self.script)
+        self.subject = self.tracked(self.make_subject)
         self.script.target = self.subject
         # the attributes this kind of subject has at all, found once (a failed getattr is slow on MicroPython)
         self.readable = [(observation, self.attributes[observation]) for observation in self.attributes
                          if hasattr(self.subject, self.attributes[observation])]
-        self.script.observer = self.observe
+        self.script.observer = self.observe_inside
         if driver == "await":
             if not hasattr(self.subject, "__await__"):
                 self.release()
@@ -189,7 +197,32 @@ class Agent:
             self.target = delegate(self.subject)
         else:
             self.target = self.subject
-        return {"ok": True}
+        return {"ok": True, "origin": self.origin()}
+
+    def make_subject(self):
+        if self.driver == "generator":
+            return generator_coroutine(self.script)
+        return SUBJECTS["scripted_body"](self.script)
+
+    def tracked(self, make):
+        """make(), under origin tracking where asked for and offered (CPython 3.7+, PyPy)."""
+        track = getattr(sys, "set_coroutine_origin_tracking_depth", None)
+        if not self.origin_tracking or track is None:
+            return make()
+        previous = sys.get_coroutine_origin_tracking_depth()
+        track(self.origin_tracking)
+        try:
+            return make()
+        finally:
+            track(previous)
+
+    def origin(self):
+        """The subject's origin as made under tracking, with each frame's source line, or None."""
+        name = self.attributes.get("origin")
+        if not self.origin_tracking or not name:
+            return None
+        getline = _linecache.getline if _linecache is not None else None
+        return origin_frames(getattr(self.subject, name, None), self.origin_tracking, getline)  # noqa: F821
 
     def end(self, request):
         self.release()
@@ -251,7 +284,13 @@ class Agent:
         return {"ok": True, "data": request.get("data")}
 
     # -- helpers -------------------------------------------------------------------------------
-    def observe(self):
+    def observe_inside(self):
+        """The subject seen from inside its running body: only the observations the host named."""
+        return self.observe(self.inside, True)
+
+    def observe(self, names=None, inside=False):
+        """The subject's state and attributes in the model's words (body.attribute_word); from `inside` the
+        running body only `names`, and no other object's attributes."""
         state = None
         if self.inspect_function is not None:
             try:
@@ -263,12 +302,16 @@ class Agent:
             elif not isinstance(state, str):
                 state = None
         attributes = {}
+        awaited = getattr(self.script, "awaited", None)  # a subject module's own Script may not record it
         for observation, name in self.readable:
+            if names is not None and observation not in names:
+                continue
             try:
                 value = getattr(self.subject, name)
             except AttributeError:
                 continue
-            attributes[observation] = value if isinstance(value, bool) else ("none" if value is None else "present")
+            attributes[observation] = attribute_word(observation, value, awaited, not inside,  # noqa: F821
+                                                     self.origin_tracking)
         return state, attributes
 
     def collect(self):

@@ -143,6 +143,63 @@ def perform(target, call, argument, payload):
     return ["returned", describe_value(result)]
 
 
+# The words an observed attribute is reported in (the model's [states] use them; see attribute_word).
+ATTRIBUTE_WORDS = ("none", "present", "awaited", "awaits-awaited", "frames")
+AWAIT_LINKS = ("cr_await", "gi_yieldfrom")  # where an awaiting coroutine or generator shows what it awaits
+AWAIT_DEPTH = 8  # how many awaiting objects `leads_to` walks down before giving up
+
+
+def attribute_word(observation, value, awaited=None, follow=False, origin_depth=0):
+    """An observed attribute in the model's words: True/False as themselves, "none", "awaited" (`value` is
+    the object the body's await is suspended on), "awaits-awaited" (following its cr_await down reaches that
+    object; only with `follow`, which reads the attributes of other objects, so never from inside a running
+    body), "frames" (an origin of at most `origin_depth` frames), else "present"."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return "none"
+    if observation == "origin" and origin_frames(value, origin_depth) is not None:
+        return "frames"
+    if observation == "awaiting" and awaited is not None:
+        if value is awaited:
+            return "awaited"
+        if follow and leads_to(value, awaited):
+            return "awaits-awaited"
+    return "present"
+
+
+def leads_to(holder, awaited):
+    """Whether `holder` awaits `awaited`, directly or through awaiting objects (suspended ones only)."""
+    for _ in range(AWAIT_DEPTH):
+        found = None
+        for link in AWAIT_LINKS:
+            found = getattr(holder, link, None)
+            if found is not None:
+                break
+        if found is None:
+            return False
+        if found is awaited:
+            return True
+        holder = found
+    return False
+
+
+def origin_frames(origin, depth, getline=None):
+    """A cr_origin as [[filename, line, function, source line], ...] (innermost first; the source stripped,
+    "" where `getline` is None or finds none), or None when it is not a tuple of 1 to `depth` (filename,
+    line, function) tuples."""
+    if not isinstance(origin, tuple) or not 0 < len(origin) <= depth:
+        return None
+    frames = []
+    for frame in origin:
+        if not (isinstance(frame, tuple) and len(frame) == 3 and isinstance(frame[0], str)
+                and isinstance(frame[1], int) and isinstance(frame[2], str)):
+            return None
+        source = getline(frame[0], frame[1]).strip() if getline is not None else ""
+        frames.append([frame[0], frame[1], frame[2], source])
+    return frames
+
+
 class Suspend:
     """The await point: passes `value` out to the caller once, then returns what is sent back.
 
@@ -300,6 +357,7 @@ class Script:
         self.before_reentry = None  # optional: told (call, argument) before each re-entrant call is made
         self.awaitee = "iterator"  # the kind of object the body awaits: a key of AWAITEES
         self.settle = None  # for an awaited object our code does not run in (a Future): applies its reaction
+        self.awaited = None  # what the body's await is suspended on (what cr_await must be), once it paused
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -331,7 +389,11 @@ class Script:
         make = AWAITEES.get(self.awaitee)
         if make is None:
             raise SuiteError("unknown awaitee kind %r; known: %s" % (self.awaitee, ", ".join(AWAITEES)))
-        return make(self, value)
+        awaitable = make(self, value)
+        # what the await is suspended on: the iterator an __await__ of ours returns, or the awaitable itself
+        # (a Future's own iterator cannot be named before the await; the model says so for that kind)
+        self.awaited = getattr(awaitable, "iterator", awaitable)
+        return awaitable
 
     def awaitee_reaction(self, event):
         """The awaited object's reaction (reaction, value) to what reached it, taken from the current plan.
