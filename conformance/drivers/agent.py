@@ -33,8 +33,9 @@ class AgentDriver(Driver):
         self.description = f"{local.description} (in {process.spec.label}, through the agent)"
         hello = process.start()
         if name not in hello.get("drivers", ()):
-            raise DriverUnavailable(f"the agent in {process.spec.label} has no {name!r} driver "
-                                    f"(it offers {', '.join(hello.get('drivers', ())) or 'none'})")
+            why = hello.get("unavailable", {}).get(name) or f"the agent there has no {name!r} driver"
+            raise DriverUnavailable(f"{process.spec.label}: {why} "
+                                    f"(drivers that can run there: {', '.join(hello.get('drivers', ())) or 'none'})")
         self.configuration = {"op": "configure", "inspect": model.inspect_function, "prefix": model.state_prefix,
                               "attributes": {observation: spec["name"]
                                              for observation, spec in model.attributes.items()}}

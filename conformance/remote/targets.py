@@ -1,7 +1,7 @@
 """Target interpreters: find them, start the agent inside one, and talk to it over JSON lines.
 
 A target is any Python command (`pypy3`, `/usr/bin/python3.11`, a pyenv build), or `pyodide` /
-`micropython`, which run under Node from the npm packages in the project's node/ folder. One child
+`micropython` / `brython`, which run under Node from the npm packages in the project's node/ folder. One child
 serves a whole run; it is restarted after a hang or a crash. Nothing a child sends is evaluated: each line
 is parsed as JSON and checked by the caller.
 """
@@ -26,7 +26,8 @@ from conformance.protocol.observation import SubjectFailure
 
 SUBJECT_DIR = PACKAGE_DIR / "subject"
 NODE_DIR = Path(os.environ.get("COROCONF_NODE_DIR", PACKAGE_DIR.parent / "node"))
-NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript"}
+NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript",
+                 "brython": "brython"}
 STDERR_TAIL = 2000
 
 
@@ -45,7 +46,7 @@ class TargetSpec:
 
     label: str
     command: list[str]
-    runtime: str = "python"  # python: the command takes `-c PROGRAM`; pyodide / micropython: via Node
+    runtime: str = "python"  # python: the command takes `-c PROGRAM`; pyodide / micropython / brython: via Node
 
     def describe(self) -> str:
         return f"{self.label} ({shlex.join(self.command)})"
@@ -70,11 +71,11 @@ def resolve_target(text: str) -> TargetSpec:
         return TargetSpec(text, ["node", str(NODE_DIR / "agent_runner.mjs"), text], runtime=text)
     command = shlex.split(text)
     if not command:
-        raise TargetError("expected an interpreter (a Python command, pyodide or micropython), found nothing")
+        raise TargetError("expected an interpreter (a Python command, pyodide, micropython or brython), found nothing")
     found = shutil.which(command[0])
     if found is None:
         raise TargetError(f"no interpreter {command[0]!r}: expected a Python executable on PATH or a path to one, "
-                          "or pyodide / micropython")
+                          "or pyodide / micropython / brython")
     return TargetSpec(text, [found, *command[1:]])
 
 
@@ -132,6 +133,7 @@ class AgentProcess:
                 raise ProtocolError(self.spec.label, "expected a hello with a version [major, minor, ...] and a list "
                                                      f"of drivers, found {_excerpt(json.dumps(hello).encode())}")
             hello["shape"] = checked_shape(self.spec.label, hello.get("shape"))
+            hello["unavailable"] = checked_reasons(self.spec.label, hello.get("unavailable", {}))
             if self.subject_module:
                 answer = self._exchange({"op": "subject", "path": str(Path(self.subject_module).resolve())},
                                         self.start_timeout)
@@ -141,7 +143,7 @@ class AgentProcess:
         except SubjectFailure as failure:
             self.kill()
             raise TargetError(f"{self.spec.describe()} did not start the agent (expected Python 3.6 or later, "
-                              f"pyodide or micropython): {failure.detail}") from None
+                              f"pyodide, micropython or brython): {failure.detail}") from None
         self.hello = hello
         return hello
 
@@ -244,7 +246,7 @@ class AgentProcess:
     def info(self) -> dict:
         """The interpreter, as a report's `interpreter` field."""
         hello = self.hello
-        implementation = {"cpython": "CPython", "pypy": "PyPy", "micropython": "MicroPython"}.get(
+        implementation = {"cpython": "CPython", "pypy": "PyPy", "micropython": "MicroPython", "brython": "Brython"}.get(
             hello.get("implementation"), hello.get("implementation"))
         if self.spec.runtime == "pyodide":
             implementation = "Pyodide (CPython)"
@@ -276,6 +278,15 @@ def checked_shape(label: str, shape) -> dict:
     return {"jit": list(jit), **{flag: shape[flag] for flag in SHAPE_FLAGS}}
 
 
+def checked_reasons(label: str, reasons) -> dict:
+    """The hello's `unavailable` ({driver: why it cannot run there}), checked: the child's JSON is untrusted."""
+    if not isinstance(reasons, dict) or len(reasons) > 16 or not all(
+            isinstance(name, str) and isinstance(why, str) and len(name) <= 40 for name, why in reasons.items()):
+        raise ProtocolError(label, "expected a hello whose `unavailable` maps driver names to reasons, found "
+                                   f"{_excerpt(json.dumps(reasons).encode())}")
+    return {name: why[:400] for name, why in reasons.items()}
+
+
 def describe_status(status: int | None) -> str:
     if status is None:
         return "still running, unresponsive"
@@ -295,7 +306,8 @@ def _excerpt(line: bytes, limit: int = 200) -> str:
 # -- finding targets ------------------------------------------------------------------------------
 
 def discover_targets() -> list[TargetSpec]:
-    """Every interpreter this machine offers: CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython."""
+    """Every interpreter this machine offers: CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython,
+    Brython."""
     found: dict[str, TargetSpec] = {}
     seen_executables = set()
 
