@@ -124,7 +124,8 @@ def interpreter_run(arguments, options: RunOptions, progress=None):
     if not arguments.profile:
         options.version = process.version()
     if not arguments.drivers:
-        options.drivers = [name for name in DRIVERS if name in process.hello.get("drivers", ())]
+        offered = {*process.hello.get("drivers", ()), *process.hello.get("unavailable", {})}  # the latter: said why
+        options.drivers = [name for name in DRIVERS if name in offered]
 
     def run_one(name, run_options, models, say=None):
         return run_driver_in_child(name, run_options, models, process, say)

@@ -41,6 +41,7 @@ class AgentDriver(Driver):
                                              for observation, spec in model.attributes.items()}}
         self.pending = None  # a failure while beginning, reported on the first step
         self.lost = False  # the current subject is gone (its child hung, died or broke the protocol)
+        self.failed = False  # a subject since the last renewal was lost
         self._check_available()
 
     def payload_override(self, call, argument):
@@ -86,7 +87,7 @@ class AgentDriver(Driver):
                 raise ProtocolError(self.process.spec.label,
                                     f"malformed observation for {step.describe()}: {error}") from None
         except SubjectFailure:
-            self.lost, self.pending = True, None
+            self.lost, self.failed, self.pending = True, True, None
             raise
 
     def end(self) -> None:
@@ -94,8 +95,11 @@ class AgentDriver(Driver):
         self.pending, self.lost = None, False
 
     def renew(self) -> None:
-        """Stop the child; the next subject is made in a new one (started on the next request)."""
-        self.process.kill()
+        """Stop the child; the next subject is made in a new one (started on the next request). A target that
+        keeps its child after deviations (TargetSpec.fresh_after_deviation) is renewed only after a lost subject."""
+        if self.failed or self.process.spec.fresh_after_deviation:
+            self.process.kill()
+            self.failed = False
 
 
 def unobservable() -> Observation:

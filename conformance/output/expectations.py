@@ -109,6 +109,7 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
             continue
         lines.append(f"[targets.{_quote(label)}]")
         lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
+        lines += [f"# {driver} cannot run there: {column['drivers'][driver]}" for driver in unavailable]
         lines.append(f"unavailable_drivers = {_list(unavailable)}")
         lines.append(f"not_observable = {_list(not_observable)}")
         lines.append("")

@@ -29,6 +29,7 @@ NODE_DIR = Path(os.environ.get("COROCONF_NODE_DIR", PACKAGE_DIR.parent / "node")
 NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript",
                  "brython": "brython"}
 STDERR_TAIL = 2000
+SLOW_STARTS = ("brython",)  # see TargetSpec.fresh_after_deviation
 
 
 
@@ -47,6 +48,10 @@ class TargetSpec:
     label: str
     command: list[str]
     runtime: str = "python"  # python: the command takes `-c PROGRAM`; pyodide / micropython / brython: via Node
+    # Whether a subject that deviated leaves its child behind (damage to the process is not blamed on later
+    # subjects). A child whose start costs a second or more and whose subjects live in a garbage-collected
+    # heap (Brython) keeps serving; a crash, hang or protocol error still replaces it.
+    fresh_after_deviation: bool = True
 
     def describe(self) -> str:
         return f"{self.label} ({shlex.join(self.command)})"
@@ -68,7 +73,8 @@ def resolve_target(text: str) -> TargetSpec:
         reason = node_runtime_available(text)
         if reason:
             raise TargetError(f"cannot run {text}: {reason}")
-        return TargetSpec(text, ["node", str(NODE_DIR / "agent_runner.mjs"), text], runtime=text)
+        return TargetSpec(text, ["node", str(NODE_DIR / "agent_runner.mjs"), text], runtime=text,
+                          fresh_after_deviation=text not in SLOW_STARTS)
     command = shlex.split(text)
     if not command:
         raise TargetError("expected an interpreter (a Python command, pyodide, micropython or brython), found nothing")

@@ -26,10 +26,19 @@ def caller(target):
     return outcome
 
 
-try:
-    said = caller(types.coroutine(body)())
-except NameError as error:  # UnboundLocalError
-    said = "%s: %s" % (type(error).__name__, error)
+def finished():
+    coroutine = types.coroutine(body)()
+    for _ in coroutine:
+        pass
+    return coroutine
+
+
+said = []
+for target in (types.coroutine(body)(), finished()):
+    try:
+        said.append(caller(target))
+    except NameError as error:  # UnboundLocalError
+        said.append("%s: %s" % (type(error).__name__, error))
 print(said)
-# CPython: raised KeyError
-raise SystemExit(0 if said == "raised KeyError" else 1)
+# CPython: ['raised KeyError', 'raised KeyError']
+raise SystemExit(0 if said == ["raised KeyError"] * 2 else 1)
