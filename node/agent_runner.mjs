@@ -21,9 +21,9 @@ async function loadAgent() {
     return pythonAgent(await loadMicroPython({ stdout: toStderr, stderr: toStderr, heapsize: 64 * 1024 * 1024 }));
   }
   if (kind === "brython") {
-    const { loadBrython, runModule, saveCompiled } = await import("./brython_runtime.mjs");
+    const { loadBrython, importSource, saveCompiled } = await import("./brython_runtime.mjs");
     const B = loadBrython(toStderr);
-    const handleLine = B.$getattr(runModule(B, program, "coroconf_agent"), "handle_line");
+    const handleLine = B.$getattr(importSource(B, program, "coroconf_agent"), "handle_line");
     return (line) => {
       const answer = B.$call(handleLine, line);
       saveCompiled(B);  // the standard library modules compiled so far, for the next child's start

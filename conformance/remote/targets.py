@@ -15,6 +15,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from conformance import PACKAGE_DIR
 from conformance.errors import TargetError
 from conformance.protocol.observation import SubjectFailure
+from conformance.remote.compiled import COMPILERS, PACKAGES, compiler_installed
 
 SUBJECT_DIR = PACKAGE_DIR / "subject"
 NODE_DIR = Path(os.environ.get("COROCONF_NODE_DIR", PACKAGE_DIR.parent / "node"))
@@ -52,9 +54,18 @@ class TargetSpec:
     # subjects). A child whose start costs a second or more and whose subjects live in a garbage-collected
     # heap (Brython) keeps serving; a crash, hang or protocol error still replaces it.
     fresh_after_deviation: bool = True
+    subject: str | None = None  # a compiled subject (cython, nuitka, mypyc) built for and run in `command`
 
     def describe(self) -> str:
         return f"{self.label} ({shlex.join(self.command)})"
+
+
+def compiled_target(compiler: str) -> TargetSpec:
+    """A compiled subject as a matrix target: `coroconf run --subject COMPILER` in this Python."""
+    if not compiler_installed(compiler):
+        raise TargetError(f"cannot run the {compiler} subject: {compiler} is not installed for {sys.executable} "
+                          f"(pip install {PACKAGES[compiler]})")
+    return TargetSpec(compiler, [sys.executable], subject=compiler)
 
 
 def node_runtime_available(runtime: str) -> str | None:
@@ -312,8 +323,8 @@ def _excerpt(line: bytes, limit: int = 200) -> str:
 # -- finding targets ------------------------------------------------------------------------------
 
 def discover_targets() -> list[TargetSpec]:
-    """Every interpreter this machine offers: CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython,
-    Brython."""
+    """Every interpreter this machine offers (CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython,
+    Brython), and the compiled subjects whose compilers this Python has."""
     found: dict[str, TargetSpec] = {}
     seen_executables = set()
 
@@ -345,6 +356,9 @@ def discover_targets() -> list[TargetSpec]:
     for runtime in NODE_PACKAGES:
         if node_runtime_available(runtime) is None:
             found[runtime] = resolve_target(runtime)
+    for compiler in COMPILERS:  # compiled subjects beside the interpreters, when this Python has the compiler
+        if compiler_installed(compiler):
+            found[compiler] = compiled_target(compiler)
     return list(found.values())
 
 
