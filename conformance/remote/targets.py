@@ -31,7 +31,7 @@ NODE_DIR = Path(os.environ.get("COROCONF_NODE_DIR", PACKAGE_DIR.parent / "node")
 NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript",
                  "brython": "brython"}
 STDERR_TAIL = 2000
-SLOW_STARTS = ("brython",)  # see TargetSpec.fresh_after_deviation
+SLOW_STARTS = ("brython",)  # see TargetSpec.fresh_after_deviation; AgentProcess keeps a spare child for them
 
 
 
@@ -118,6 +118,8 @@ class AgentProcess:
         self.configured = None  # the configure message the running child has seen
         self.workdir = tempfile.TemporaryDirectory(prefix="coroconf-agent-")
         self.stderr_path = Path(self.workdir.name) / "stderr.txt"
+        self.spare = None  # (process, stderr path): the next child, already starting (slow starts only)
+        self.spawned = 0
 
     # -- life ------------------------------------------------------------------------------------
     def start(self) -> dict:
@@ -126,21 +128,14 @@ class AgentProcess:
             return self.hello
         if self.hello:
             self.restarts += 1
-        program = agent_program()
-        if self.spec.runtime == "python":
-            command = [*self.spec.command, "-c", program + "\nmain()\n"]
-        else:
-            program_path = Path(self.workdir.name) / "agent_program.py"
-            program_path.write_text(program)
-            command = [*self.spec.command, str(program_path)]
         self.buffer = b""
         self.configured = None
-        with open(self.stderr_path, "wb") as stderr:
-            try:
-                self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                stderr=stderr, cwd=self.workdir.name, start_new_session=True)
-            except OSError as error:
-                raise TargetError(f"cannot start {self.spec.describe()}: {error}") from None
+        spare, self.spare, previous = self.spare, None, self.stderr_path
+        if spare is not None and spare[0].poll() is None:
+            self.process, self.stderr_path = spare
+        else:
+            self.process, self.stderr_path = self._spawn()
+        previous.unlink(missing_ok=True)
         try:
             hello = self._exchange({"op": "hello"}, self.start_timeout)
             version, drivers = hello.get("version"), hello.get("drivers")
@@ -162,23 +157,33 @@ class AgentProcess:
             raise TargetError(f"{self.spec.describe()} did not start the agent (expected Python 3.6 or later, "
                               f"pyodide, micropython or brython): {failure.detail}") from None
         self.hello = hello
+        if self.spec.runtime in SLOW_STARTS:  # the next child starts while this one works
+            self.spare = self._spawn()
         return hello
+
+    def _spawn(self) -> tuple[subprocess.Popen, Path]:
+        """A new child running the agent (its hello not yet asked for), and the file its stderr goes to."""
+        program = agent_program()
+        if self.spec.runtime == "python":
+            command = [*self.spec.command, "-c", program + "\nmain()\n"]
+        else:
+            program_path = Path(self.workdir.name) / "agent_program.py"
+            if not program_path.exists():  # written once: a spare child may be reading it
+                program_path.write_text(program)
+            command = [*self.spec.command, str(program_path)]
+        self.spawned += 1
+        stderr_path = Path(self.workdir.name) / f"stderr-{self.spawned}.txt"
+        with open(stderr_path, "wb") as stderr:
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=stderr, cwd=self.workdir.name, start_new_session=True)
+            except OSError as error:
+                raise TargetError(f"cannot start {self.spec.describe()}: {error}") from None
+        return process, stderr_path
 
     def kill(self) -> None:
         process, self.process = self.process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                process.kill()
-        process.wait()
-        for pipe in (process.stdin, process.stdout):
-            try:
-                pipe.close()
-            except OSError:
-                pass
+        stop(process)
 
     def close(self) -> None:
         process = self.process
@@ -189,6 +194,9 @@ class AgentProcess:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.kill()
+        if self.spare is not None:
+            stop(self.spare[0])
+            self.spare = None
         self.workdir.cleanup()
 
     # -- talking ---------------------------------------------------------------------------------
@@ -293,6 +301,23 @@ def checked_shape(label: str, shape) -> dict:
                                    f"gil_enabled: bool or null, debug_build: bool}}, found "
                                    f"{_excerpt(json.dumps(shape).encode())}")
     return {"jit": list(jit), **{flag: shape[flag] for flag in SHAPE_FLAGS}}
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    """Kill a child and its process group, and close its pipes."""
+    if process is None:
+        return
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        try:
+            pipe.close()
+        except OSError:
+            pass
 
 
 def checked_reasons(label: str, reasons) -> dict:
