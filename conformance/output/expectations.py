@@ -6,6 +6,7 @@ any change in what the suite says about an interpreter shows up and gets reviewe
 
     [targets.pypy3]
     unavailable_drivers = []                       # drivers that cannot run there at all
+    unavailable_evidence = "why, where they are"   # (the run's reasons are written above as comments)
     not_observable = ["coroutine:created.send.none", ...]
 
     [[targets.pypy3.deviation]]
@@ -52,7 +53,8 @@ def load_expectations(path) -> dict:
         if unstable and not (isinstance(unstable.get("cells"), list) and unstable.get("why")):
             raise ExpectationsError(f"{path}: {label!r}'s `unstable` needs `cells` (a list) and `why`")
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
-                          "notes": notes, "unstable": set(unstable.get("cells", []))}
+                          "notes": notes, "unstable": set(unstable.get("cells", [])),
+                          "unavailable_evidence": entry.get("unavailable_evidence")}
     return targets
 
 
@@ -111,6 +113,8 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
         lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
         lines += [f"# {driver} cannot run there: {column['drivers'][driver]}" for driver in unavailable]
         lines.append(f"unavailable_drivers = {_list(unavailable)}")
+        if known.get("unavailable_evidence"):
+            lines.append(f"unavailable_evidence = {_quote(known['unavailable_evidence'])}")
         lines.append(f"not_observable = {_list(not_observable)}")
         lines.append("")
         for row in deviations:
