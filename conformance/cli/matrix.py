@@ -14,9 +14,8 @@ from conformance.output.expectations import (
     expectations_text,
     load_expectations,
 )
-from conformance.output.matrix import run_matrix, summary
+from conformance.output.matrix import run_matrix, run_target_options, summary
 from conformance.output.paths import check_writable_file, check_writable_folder
-from conformance.output.matrix import run_target_options
 from conformance.remote.compiled import COMPILERS
 from conformance.remote.targets import TargetSpec, compiled_target, discover_targets, resolve_target
 
