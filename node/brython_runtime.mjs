@@ -51,7 +51,7 @@ export function loadBrython(write) {
   return B;
 }
 
-// Compiling the standard library modules the agent imports (inspect, json, sysconfig...) from Python to
+// Compiling the standard library modules the agent imports (inspect, json, warnings...) from Python to
 // JavaScript takes most of a start; in a browser Brython keeps them in indexedDB, here in one JSON file per
 // Brython build in the suite's cache ($COROCONF_CACHE or ~/.cache/coroutine-conformance).
 function loadCompiled(B, key) {
