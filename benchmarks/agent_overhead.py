@@ -6,6 +6,7 @@
   2. engine steps per second (tour + Hypothesis, direct driver) with the subject in a CPython child,
      against the in-process engine on this interpreter (aim: 0.5 or more);
   3. wall time of a full `coroconf matrix` with its defaults (aim: under 5 minutes on 2 cores).
+Start-up and build times: benchmarks/startup.py.
 
 Run: python3 benchmarks/agent_overhead.py [--calls N] [--examples N] [--skip-matrix]
 """
@@ -28,12 +29,17 @@ from conformance.drivers.agent import AgentDriver  # noqa: E402
 from conformance.engine.runner import RunOptions, run_driver  # noqa: E402
 from conformance.protocol.model import load_model  # noqa: E402
 from conformance.protocol.steps import Plan, Step  # noqa: E402
+from conformance.remote.compiled import build  # noqa: E402
 from conformance.remote.targets import AgentProcess, discover_targets  # noqa: E402
 
 
 def calls_through_agent(process: AgentProcess, model, calls: int) -> tuple[float, float]:
     """(agent calls per second, echo round trips per second) on the same child, interleaved in rounds."""
-    driver = AgentDriver(model, process, "direct")
+    offered = process.start()["drivers"]  # Brython runs only the generator driver
+    name = "direct" if "direct" in offered else offered[0]
+    if name != "direct":
+        model = load_model(DRIVERS[name].model_name)
+    driver = AgentDriver(model, process, name)
     step = Step("send", "none", None, Plan("await", 208))
     request = {"op": "perform", "step": step.to_json()}
     echo = {"op": "echo", "data": request}
@@ -84,7 +90,8 @@ def main() -> int:
     print("1. calls per second through the agent, against a bare JSON-lines echo to the same child")
     print(f"   {'interpreter':24} {'agent calls/s':>14} {'echo calls/s':>14} {'ratio':>6}")
     for spec in discover_targets():
-        process = AgentProcess(spec, call_timeout=30)
+        module = str(build(spec.subject)[0]) if spec.subject else None  # a compiled subject: its build
+        process = AgentProcess(spec, call_timeout=30, subject_module=module)
         try:
             process.start()
             calls = arguments.calls // 4 if spec.runtime != "python" else arguments.calls

@@ -154,3 +154,19 @@ def test_an_interrupted_run_keeps_its_results_and_says_it_is_partial(tmp_path, s
     assert len(data["drivers"]) < 4, "stopped during the run, not after it"
     assert data["drivers"] and data["drivers"][0]["steps"] > 0
     assert data["interpreter"]["agent"] is True
+
+
+def test_a_crash_already_reported_is_not_made_again_by_hypothesis():
+    """Every restart costs a new child (seconds on Brython): a step that crashed the child once, and whose
+    crash is reported, is avoided by the Hypothesis rounds that follow the tour."""
+    model = load_model("coroutine")
+    process = AgentProcess(resolve_target(fake_target("exit", "close")), call_timeout=5)
+    try:
+        results = run_driver_in_child("direct", RunOptions(examples=40, seed=0), {"coroutine": model}, process)
+    finally:
+        process.close()
+    crashing = {t for t, r in results.transitions.items() if r.verdict == "crash"}
+    assert crashing and all(made_by(model, t, "close") for t in crashing)
+    tour_crashes = sum(1 for failure in results.failures if failure["source"] == "tour"
+                       and set(failure["transitions"]) & crashing)
+    assert process.restarts <= tour_crashes + len(crashing), (process.restarts, tour_crashes, crashing)

@@ -1,5 +1,6 @@
-"""`coroconf matrix` on real interpreters (PyPy, Pyodide, MicroPython and three CPythons): every run
-completes and every verdict matches expectations/verdicts.toml. Plus: a changed verdict or expectation is
+"""`coroconf matrix` on real interpreters (PyPy, Pyodide, MicroPython, Brython and three CPythons) and the
+compiled subjects (Cython, Nuitka, mypyc) side by side: every run completes and every verdict matches
+expectations/verdicts.toml. Plus: a changed verdict or expectation is
 noticed, and a target that hangs shows up as hang cells without stopping the matrix."""
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from tests.conftest import missing, require_program
 
 ROOT = Path(__file__).parent.parent
 EXPECTATIONS = ROOT / "expectations" / "verdicts.toml"
-CI_TARGETS = ["pypy3", "pyodide", "micropython", "cpython-3.6", "cpython-3.9", "cpython-3.13"]
+CI_TARGETS = ["pypy3", "pyodide", "micropython", "brython", "cpython-3.6", "cpython-3.9", "cpython-3.13",
+              "cython", "nuitka", "mypyc"]
 
 
-def coroconf(*arguments, timeout=900):
+def coroconf(*arguments, timeout=1800):
     return subprocess.run([sys.executable, "-m", "conformance", *arguments], capture_output=True, text=True,
                           cwd=ROOT, timeout=timeout)
 
@@ -35,8 +37,8 @@ def matrix_run(tmp_path_factory):
     found = {target.label for target in discover_targets()}
     absent = [label for label in CI_TARGETS if label not in found]
     if absent:
-        missing(f"needs the interpreters {', '.join(absent)} (pyenv builds under ~/.pyenv/versions, pypy3 from "
-                "apt, and `npm ci` in node/ for pyodide and micropython)")
+        missing(f"needs the targets {', '.join(absent)} (pyenv builds under ~/.pyenv/versions, pypy3 from apt, "
+                "`npm ci` in node/ for pyodide, micropython and brython, pip install cython nuitka mypy setuptools)")
     out = tmp_path_factory.mktemp("matrix")
     done = coroconf("matrix", "--targets", ",".join(CI_TARGETS), "--examples", "0", "--out", str(out),
                     "--expectations", str(EXPECTATIONS))

@@ -85,3 +85,30 @@ def test_without_a_jit_the_summary_says_nothing_of_the_shape(tmp_path):
                                cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert ("interpreter: " in completed.stdout) == bool(shape_text(interpreter_info()["shape"]))
+
+
+def test_the_html_report_shows_the_shape_when_one_is_set():
+    from conformance.output.html_report import html_page
+    from conformance.protocol.model import load_model
+    from tests.test_diagrams import WrappedDriver, run_report
+
+    report = run_report(load_model(), WrappedDriver)
+    report["interpreter"]["shape"] = GOOD
+    assert '<span id="shape">JIT pyston_lite</span>' in html_page(report)
+    report["interpreter"]["shape"] = {**GOOD, "jit": []}
+    assert 'id="shape"' not in html_page(report)
+
+
+def test_the_check_summary_shows_the_shape_when_one_is_set(tmp_path, monkeypatch, capsys):
+    from conformance.checking.check import CheckOptions, check
+    from conformance.cli.check import print_verdict
+
+    result = check("wrapper", "examples.tracing:traced", CheckOptions(examples=0, seed=1, drivers=["direct"]))
+    arguments = type("Arguments", (), {"kind": "wrapper", "target": "examples.tracing:traced"})()
+    report = result.report
+    report["interpreter"]["shape"] = {"jit": [], "free_threaded_build": True, "gil_enabled": False, "debug_build": False}
+    print_verdict(report, arguments)
+    assert "interpreter: free-threaded build, GIL disabled" in capsys.readouterr().out
+    report["interpreter"]["shape"] = {**GOOD, "jit": []}
+    print_verdict(report, arguments)
+    assert "interpreter:" not in capsys.readouterr().out

@@ -30,6 +30,7 @@ from conformance.output.paths import check_writable_file
 from conformance.output.report import (
     findings_text,
     output_summary,
+    shape_text,
     summary_table,
     write_json,
 )
@@ -153,6 +154,9 @@ def print_verdict(report: dict, arguments) -> int:
         print(f"note: {note}")
     if arguments.kind != "awaitable":
         print(f"baseline: {subject.get('baseline_text')} (--baseline {subject.get('baseline')})")
+    shape = shape_text(report.get("interpreter", {}).get("shape"))
+    if shape:
+        print(f"interpreter: {shape}")
     print(f"seed: {report['seed']} (reproduce: coroconf check {arguments.target} --kind {arguments.kind} "
           f"--seed {report['seed']})")
     held = f"{arguments.target} ({arguments.kind})"

@@ -14,18 +14,21 @@ from conformance.output.expectations import (
     expectations_text,
     load_expectations,
 )
-from conformance.output.matrix import run_matrix, summary
+from conformance.output.matrix import run_matrix, run_target_options, summary
 from conformance.output.paths import check_writable_file, check_writable_folder
-from conformance.remote.targets import TargetSpec, discover_targets, resolve_target
+from conformance.remote.compiled import COMPILERS
+from conformance.remote.targets import TargetSpec, compiled_target, discover_targets, resolve_target
 
 
 def register_matrix(commands) -> None:
     matrix = commands.add_parser("matrix", help="run every interpreter found and write a conformance matrix",
                                  description="Run the suite in every interpreter this machine has (CPythons on "
-                                             "PATH and under pyenv, PyPy, Pyodide and MicroPython under Node) "
-                                             "and write the matrix as Markdown and JSON.")
+                                             "PATH and under pyenv, PyPy, Pyodide, MicroPython and Brython under "
+                                             "Node) and on body.py compiled by each compiler this Python has "
+                                             "(Cython, Nuitka, mypyc), and write the matrix as Markdown and JSON.")
     matrix.add_argument("--targets", metavar="LIST",
-                        help="comma-separated targets: labels from --list, or any --interpreter TARGET")
+                        help="comma-separated targets: labels from --list, any --interpreter TARGET, or cython, "
+                             "nuitka, mypyc")
     matrix.add_argument("--list", action="store_true", help="list the targets found and exit")
     matrix.add_argument("--out", default="matrix", metavar="DIR", help="where to write (default ./matrix)")
     matrix.add_argument("--examples", type=int, default=10, metavar="N",
@@ -53,7 +56,7 @@ def choose_targets(text: str | None) -> list[TargetSpec]:
             chosen.append(by_label[name])
             continue
         try:
-            chosen.append(resolve_target(name))
+            chosen.append(compiled_target(name) if name in COMPILERS else resolve_target(name))
         except TargetError as error:
             raise UsageError(f"{error}; the targets found here are {', '.join(by_label) or 'none'}") from None
     return chosen
@@ -66,7 +69,7 @@ def command_matrix(arguments) -> int:
     targets = choose_targets(arguments.targets)
     if arguments.list:
         for target in targets:
-            print(f"{target.label:28} {' '.join(target.command)}")
+            print(f"{target.label:28} coroconf run {' '.join(run_target_options(target))}")
         return 0
     expectations = load_expectations(arguments.expectations) if arguments.expectations else None
     if not targets:

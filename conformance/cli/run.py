@@ -136,7 +136,7 @@ def interpreter_run(arguments, options: RunOptions, progress=None):
     if not arguments.profile:
         options.version = process.version()
     if not arguments.drivers:
-        offered = process.hello.get("drivers", ())  # each with the awaitee kinds it runs with here too
+        offered = {*process.hello.get("drivers", ()), *process.hello.get("unavailable", {})}  # the latter: said why
         options.drivers = [name for name in DRIVERS if (DRIVERS[name].base_name or name) in offered]
 
     def run_one(name, run_options, models, say=None):

@@ -38,12 +38,15 @@ class AgentDriver(Driver):
             self.begin_request["awaitee"] = local.awaitee
         self.description = f"{local.description} (in {process.spec.label}, through the agent)"
         hello = process.start()
-        if self.begin_request["driver"] not in hello.get("drivers", ()):
-            raise DriverUnavailable(f"the agent in {process.spec.label} has no {name!r} driver "
-                                    f"(it offers {', '.join(hello.get('drivers', ())) or 'none'})")
+        base = self.begin_request["driver"]
+        if base not in hello.get("drivers", ()):
+            why = hello.get("unavailable", {}).get(base) or f"the agent there has no {base!r} driver"
+            raise DriverUnavailable(f"{process.spec.label}: {why} "
+                                    f"(drivers that can run there: {', '.join(hello.get('drivers', ())) or 'none'})")
         self.child_version = tuple(hello.get("version", (3, 0))[:2])
         self.pending = None  # a failure while beginning, reported on the first step
         self.lost = False  # the current subject is gone (its child hung, died or broke the protocol)
+        self.failed = False  # a subject since the last renewal was lost
         self._check_available()
 
     def configuration(self) -> dict:
@@ -100,7 +103,7 @@ class AgentDriver(Driver):
                 raise ProtocolError(self.process.spec.label,
                                     f"malformed observation for {step.describe()}: {error}") from None
         except SubjectFailure:
-            self.lost, self.pending = True, None
+            self.lost, self.failed, self.pending = True, True, None
             raise
 
     def end(self) -> None:
@@ -108,8 +111,11 @@ class AgentDriver(Driver):
         self.pending, self.lost = None, False
 
     def renew(self) -> None:
-        """Stop the child; the next subject is made in a new one (started on the next request)."""
-        self.process.kill()
+        """Stop the child; the next subject is made in a new one (started on the next request). A target that
+        keeps its child after deviations (TargetSpec.fresh_after_deviation) is renewed only after a lost subject."""
+        if self.failed or self.process.spec.fresh_after_deviation:
+            self.process.kill()
+            self.failed = False
 
 
 def origin_from_json(origin) -> list | None:

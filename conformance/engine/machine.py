@@ -16,14 +16,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from conformance.engine.session import Avoided, ConformanceFailure, Session
 from conformance.protocol.model import RUNNING
-from conformance.protocol.steps import Plan, Reentry, Step
+from conformance.protocol.observation import CRASH, HANG
+from conformance.protocol.steps import Plan, Reentry, Step, avoidance_key
 from conformance.protocol.values import awaitee_value_strategy, payload_strategy, reaction_value_strategy
 
 
 def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleBasedStateMachine]:
     """A state machine class that drives `session` (its driver, oracle and results). A failing step whose
     violated transitions are all in `known` (reported already) ends its example as invalid, so that the run
-    goes on looking for other violations."""
+    goes on looking for other violations; one that crashed or hung the child is avoided from then on."""
     oracle, driver, model = session.oracle, session.driver, session.model
     plans = plan_strategies(session)
 
@@ -58,6 +59,9 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
             if record.failures:
                 entry = session.failure_entry(record, "hypothesis")
                 if set(entry["transitions"]) <= known:
+                    if any(d.verdict in (CRASH, HANG) for d in record.failures):
+                        # reported already, and each time it costs a new child: not made again in this run
+                        session.avoid.add(tuple(avoidance_key(record.prediction.transitions)))
                     if ending:
                         return
                     reject()

@@ -6,6 +6,7 @@ any change in what the suite says about an interpreter shows up and gets reviewe
 
     [targets.pypy3]
     unavailable_drivers = []                       # drivers that cannot run there at all
+    unavailable_evidence = "why, where they are"   # (the run's reasons are written above as comments)
     not_observable = ["coroutine:created.send.none", ...]
 
     [[targets.pypy3.deviation]]
@@ -52,7 +53,8 @@ def load_expectations(path) -> dict:
         if unstable and not (isinstance(unstable.get("cells"), list) and unstable.get("why")):
             raise ExpectationsError(f"{path}: {label!r}'s `unstable` needs `cells` (a list) and `why`")
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
-                          "notes": notes, "unstable": set(unstable.get("cells", []))}
+                          "notes": notes, "unstable": set(unstable.get("cells", [])),
+                          "unavailable_evidence": entry.get("unavailable_evidence")}
     return targets
 
 
@@ -109,7 +111,10 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
             continue
         lines.append(f"[targets.{_quote(label)}]")
         lines.append(f"# {column.get('implementation')} {column.get('version')}, profile {column.get('profile')}")
+        lines += [f"# {driver} cannot run there: {column['drivers'][driver]}" for driver in unavailable]
         lines.append(f"unavailable_drivers = {_list(unavailable)}")
+        if known.get("unavailable_evidence"):
+            lines.append(f"unavailable_evidence = {_quote(known['unavailable_evidence'])}")
         lines.append(f"not_observable = {_list(not_observable)}")
         lines.append("")
         for row in deviations:
@@ -135,3 +140,58 @@ def _list(items) -> str:
     if not items:
         return "[]"
     return "[\n" + "".join(f"    {_quote(item)},\n" for item in items) + "]"
+
+
+# -- the README's table of differences ---------------------------------------------------------------
+
+TABLE_START = ("<!-- The table below is generated from expectations/verdicts.toml: "
+               "python3 -m conformance.output.expectations README.md rewrites it. -->")
+TABLE_END = "<!-- end of the generated table -->"
+
+
+def differences_table(path) -> str:
+    """What each implementation and compiler does differently, from an expected-verdicts file, as Markdown:
+    one collapsible table per target, one row per behaviour (the deviations that share a `does` text)."""
+    data = read_toml(path, "expectations", ExpectationsError)
+    out = []
+    for label, entry in data.get("targets", {}).items():
+        behaviours: dict[str, dict] = {}
+        for deviation in entry.get("deviation", []):
+            row = behaviours.setdefault(deviation["does"], {"verdicts": [], "transitions": []})
+            row["verdicts"] += [deviation["verdict"]] if deviation["verdict"] not in row["verdicts"] else []
+            row["transitions"].append(deviation["transition"])
+        unavailable = entry.get("unavailable_drivers", [])
+        said = [f"{len(entry.get('deviation', []))} transitions differ", f"{len(behaviours)} behaviours"]
+        said += [f"{len(entry['not_observable'])} not observable"] if entry.get("not_observable") else []
+        said += [f"drivers unavailable: {', '.join(unavailable)}"] if unavailable else []
+        out += [f"<details><summary><b>{label}</b>: {'; '.join(said)}</summary>", "",
+                "| verdict | what it does | transitions |", "|---|---|---|"]
+        for does, row in behaviours.items():
+            transitions = ", ".join(f"`{key}`" for key in row["transitions"])
+            out.append(f"| {' / '.join(row['verdicts'])} | {_cell(does)} | {transitions} |")
+        out += ["", "</details>", ""]
+    return "\n".join([TABLE_START, "", *out, TABLE_END])
+
+
+def with_differences_table(text: str, table: str) -> str:
+    """`text` (the README) with its generated table replaced by `table`."""
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
+    if start < 0 or end < start:
+        raise ExpectationsError(f"expected the markers {TABLE_START!r} and {TABLE_END!r} in the README, in that "
+                                "order; put them where the table goes")
+    return text[:start] + table + text[end + len(TABLE_END):]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+if __name__ == "__main__":  # python3 -m conformance.output.expectations README.md: rewrite its table
+    import sys
+    from pathlib import Path
+
+    from conformance import PACKAGE_DIR
+
+    readme = Path(sys.argv[1] if len(sys.argv) > 1 else PACKAGE_DIR.parent / "README.md")
+    table = differences_table(PACKAGE_DIR.parent / "expectations" / "verdicts.toml")
+    readme.write_text(with_differences_table(readme.read_text(), table))

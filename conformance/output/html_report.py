@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from conformance.output import diagrams
-from conformance.output.report import SUMMARY_COUNTS, ReportError, verdict_summary
+from conformance.output.report import SUMMARY_COUNTS, ReportError, shape_text, verdict_summary
 from conformance.protocol.model import ModelError
 from conformance.protocol.steps import Plan, Reentry, describe_call
 
@@ -142,6 +142,12 @@ def unexercised_section(report: dict) -> list[str]:
     return out or ["<p>Every transition each driver can reach was exercised.</p>"]
 
 
+def shape_note(interpreter: dict) -> str:
+    """What else shapes the interpreter (a JIT, free-threading, a debug build), or nothing when none is set."""
+    shape = shape_text(interpreter.get("shape"))
+    return f' (<span id="shape">{escape(shape)}</span>)' if shape else ""
+
+
 def html_page(report: dict) -> str:
     interpreter = report.get("interpreter", {})
     verdict = report["verdict"]
@@ -153,7 +159,8 @@ def html_page(report: dict) -> str:
            f"{' (partial: the run was interrupted)' if report.get('partial') else ''}. "
            f"Model profile: Python {escape(report.get('profile'))}; messages "
            f"{'strict' if report.get('strict_messages') else 'lenient'}; seed {escape(report.get('seed'))}; "
-           f"tool {escape(report.get('tool_version'))}; interpreter {escape(interpreter.get('executable'))}.</p>",
+           f"tool {escape(report.get('tool_version'))}; interpreter {escape(interpreter.get('executable'))}"
+           f"{shape_note(interpreter)}.</p>",
            "<h2>Summary</h2>", *summary_section(report), "<h2>State diagram</h2>"]
     for name in report["models"]:
         out += diagram_section(report, name)

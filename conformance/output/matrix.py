@@ -3,7 +3,8 @@
 Each target runs as its own `coroconf run --interpreter` child process (two at a time on two cores), which
 rewrites its JSON report after every driver; the matrix is built only from those report files, so an
 interrupted matrix still shows everything that had arrived, and says it is partial. Columns are
-interpreters, rows are the model's transitions grouped by state and call.
+interpreters and compiled subjects (`coroconf run --subject cython|nuitka|mypyc`, which build body.py for this
+Python), rows are the model's transitions grouped by state and call.
 """
 
 from __future__ import annotations
@@ -95,8 +96,7 @@ class MatrixRuns:
             return
         report_path = self.reports / (safe_name(target.label) + ".json")
         report_path.unlink(missing_ok=True)
-        named = target.runtime if target.runtime != "python" else shlex.join(target.command)
-        command = [sys.executable, "-m", "conformance", "run", "--interpreter", named, *self.options,
+        command = [sys.executable, "-m", "conformance", "run", *run_target_options(target), *self.options,
                    "--report", str(report_path)]
         started = time.perf_counter()
         self.status[target.label] = {"state": "running", "report": str(report_path)}
@@ -124,6 +124,13 @@ class MatrixRuns:
                 self.say(f"[{target.label}] {line[len('[coroconf] '):].rstrip()}")
         child.wait()
         return child.returncode, "".join(kept)
+
+
+def run_target_options(target: TargetSpec) -> list[str]:
+    """The `coroconf run` options that run a matrix target: a compiled subject, or an interpreter."""
+    if target.subject:
+        return ["--subject", target.subject]
+    return ["--interpreter", target.runtime if target.runtime != "python" else shlex.join(target.command)]
 
 
 def divergence_diagrams(matrix: dict, out: Path, say=print) -> dict[str, list[str]]:

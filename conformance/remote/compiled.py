@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,6 +30,8 @@ COMPILERS = SUBJECTS[1:]
 # what to pip-install for each compiler (mypyc comes with mypy; on 3.12+ it builds through setuptools)
 PACKAGES = {"cython": "cython", "nuitka": "nuitka", "mypyc": "mypy setuptools"}
 BUILD_TIMEOUT = 900
+# the modules each compiler needs in this Python (mypyc builds through setuptools, absent by default on 3.12+)
+COMPILER_MODULES = {"cython": ("Cython",), "nuitka": ("nuitka",), "mypyc": ("mypyc", "setuptools")}
 
 
 
@@ -114,3 +117,6 @@ def build(compiler: str, progress=None, source_file: Path | None = None,
     return found, info
 
 
+def compiler_installed(compiler: str) -> bool:
+    """Whether this Python has the compiler (found without importing it: a matrix asks for all three)."""
+    return all(importlib.util.find_spec(module) is not None for module in COMPILER_MODULES[compiler])

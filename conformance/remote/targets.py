@@ -1,7 +1,7 @@
 """Target interpreters: find them, start the agent inside one, and talk to it over JSON lines.
 
 A target is any Python command (`pypy3`, `/usr/bin/python3.11`, a pyenv build), or `pyodide` /
-`micropython`, which run under Node from the npm packages in the project's node/ folder. One child
+`micropython` / `brython`, which run under Node from the npm packages in the project's node/ folder. One child
 serves a whole run; it is restarted after a hang or a crash. Nothing a child sends is evaluated: each line
 is parsed as JSON and checked by the caller.
 """
@@ -15,6 +15,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -23,11 +24,14 @@ from pathlib import Path
 from conformance import PACKAGE_DIR
 from conformance.errors import TargetError
 from conformance.protocol.observation import SubjectFailure
+from conformance.remote.compiled import COMPILERS, PACKAGES, compiler_installed
 
 SUBJECT_DIR = PACKAGE_DIR / "subject"
 NODE_DIR = Path(os.environ.get("COROCONF_NODE_DIR", PACKAGE_DIR.parent / "node"))
-NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript"}
+NODE_PACKAGES = {"pyodide": "pyodide", "micropython": "@micropython/micropython-webassembly-pyscript",
+                 "brython": "brython"}
 STDERR_TAIL = 2000
+SLOW_STARTS = ("brython",)  # see TargetSpec.fresh_after_deviation; AgentProcess keeps a spare child for them
 
 
 
@@ -45,10 +49,23 @@ class TargetSpec:
 
     label: str
     command: list[str]
-    runtime: str = "python"  # python: the command takes `-c PROGRAM`; pyodide / micropython: via Node
+    runtime: str = "python"  # python: the command takes `-c PROGRAM`; pyodide / micropython / brython: via Node
+    # Whether a subject that deviated leaves its child behind (damage to the process is not blamed on later
+    # subjects). A child whose start costs a second or more and whose subjects live in a garbage-collected
+    # heap (Brython) keeps serving; a crash, hang or protocol error still replaces it.
+    fresh_after_deviation: bool = True
+    subject: str | None = None  # a compiled subject (cython, nuitka, mypyc) built for and run in `command`
 
     def describe(self) -> str:
         return f"{self.label} ({shlex.join(self.command)})"
+
+
+def compiled_target(compiler: str) -> TargetSpec:
+    """A compiled subject as a matrix target: `coroconf run --subject COMPILER` in this Python."""
+    if not compiler_installed(compiler):
+        raise TargetError(f"cannot run the {compiler} subject: {compiler} is not installed for {sys.executable} "
+                          f"(pip install {PACKAGES[compiler]})")
+    return TargetSpec(compiler, [sys.executable], subject=compiler)
 
 
 def node_runtime_available(runtime: str) -> str | None:
@@ -67,14 +84,15 @@ def resolve_target(text: str) -> TargetSpec:
         reason = node_runtime_available(text)
         if reason:
             raise TargetError(f"cannot run {text}: {reason}")
-        return TargetSpec(text, ["node", str(NODE_DIR / "agent_runner.mjs"), text], runtime=text)
+        return TargetSpec(text, ["node", str(NODE_DIR / "agent_runner.mjs"), text], runtime=text,
+                          fresh_after_deviation=text not in SLOW_STARTS)
     command = shlex.split(text)
     if not command:
-        raise TargetError("expected an interpreter (a Python command, pyodide or micropython), found nothing")
+        raise TargetError("expected an interpreter (a Python command, pyodide, micropython or brython), found nothing")
     found = shutil.which(command[0])
     if found is None:
         raise TargetError(f"no interpreter {command[0]!r}: expected a Python executable on PATH or a path to one, "
-                          "or pyodide / micropython")
+                          "or pyodide / micropython / brython")
     return TargetSpec(text, [found, *command[1:]])
 
 
@@ -101,6 +119,8 @@ class AgentProcess:
         self.configured = None  # the configure message the running child has seen
         self.workdir = tempfile.TemporaryDirectory(prefix="coroconf-agent-")
         self.stderr_path = Path(self.workdir.name) / "stderr.txt"
+        self.spare = None  # (process, stderr path): the next child, already starting (slow starts only)
+        self.spawned = 0
 
     # -- life ------------------------------------------------------------------------------------
     def start(self) -> dict:
@@ -109,21 +129,14 @@ class AgentProcess:
             return self.hello
         if self.hello:
             self.restarts += 1
-        program = agent_program()
-        if self.spec.runtime == "python":
-            command = [*self.spec.command, "-c", program + "\nmain()\n"]
-        else:
-            program_path = Path(self.workdir.name) / "agent_program.py"
-            program_path.write_text(program)
-            command = [*self.spec.command, str(program_path)]
         self.buffer = b""
         self.configured = None
-        with open(self.stderr_path, "wb") as stderr:
-            try:
-                self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                stderr=stderr, cwd=self.workdir.name, start_new_session=True)
-            except OSError as error:
-                raise TargetError(f"cannot start {self.spec.describe()}: {error}") from None
+        spare, self.spare, previous = self.spare, None, self.stderr_path
+        if spare is not None and spare[0].poll() is None:
+            self.process, self.stderr_path = spare
+        else:
+            self.process, self.stderr_path = self._spawn()
+        previous.unlink(missing_ok=True)
         try:
             hello = self._exchange({"op": "hello"}, self.start_timeout)
             version, drivers = hello.get("version"), hello.get("drivers")
@@ -133,6 +146,7 @@ class AgentProcess:
                 raise ProtocolError(self.spec.label, "expected a hello with a version [major, minor, ...] and a list "
                                                      f"of drivers, found {_excerpt(json.dumps(hello).encode())}")
             hello["shape"] = checked_shape(self.spec.label, hello.get("shape"))
+            hello["unavailable"] = checked_reasons(self.spec.label, hello.get("unavailable", {}))
             if self.subject_module or self.probes_module:
                 request = {"op": "subject", "path": self.subject_module and str(Path(self.subject_module).resolve()),
                            "probes": self.probes_module and str(Path(self.probes_module).resolve())}
@@ -143,25 +157,35 @@ class AgentProcess:
         except SubjectFailure as failure:
             self.kill()
             raise TargetError(f"{self.spec.describe()} did not start the agent (expected Python 3.6 or later, "
-                              f"pyodide or micropython): {failure.detail}") from None
+                              f"pyodide, micropython or brython): {failure.detail}") from None
         self.hello = hello
+        if self.spec.runtime in SLOW_STARTS:  # the next child starts while this one works
+            self.spare = self._spawn()
         return hello
+
+    def _spawn(self) -> tuple[subprocess.Popen, Path]:
+        """A new child running the agent (its hello not yet asked for), and the file its stderr goes to."""
+        program = agent_program()
+        if self.spec.runtime == "python":
+            command = [*self.spec.command, "-c", program + "\nmain()\n"]
+        else:
+            program_path = Path(self.workdir.name) / "agent_program.py"
+            if not program_path.exists():  # written once: a spare child may be reading it
+                program_path.write_text(program)
+            command = [*self.spec.command, str(program_path)]
+        self.spawned += 1
+        stderr_path = Path(self.workdir.name) / f"stderr-{self.spawned}.txt"
+        with open(stderr_path, "wb") as stderr:
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=stderr, cwd=self.workdir.name, start_new_session=True)
+            except OSError as error:
+                raise TargetError(f"cannot start {self.spec.describe()}: {error}") from None
+        return process, stderr_path
 
     def kill(self) -> None:
         process, self.process = self.process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                process.kill()
-        process.wait()
-        for pipe in (process.stdin, process.stdout):
-            try:
-                pipe.close()
-            except OSError:
-                pass
+        stop(process)
 
     def close(self) -> None:
         process = self.process
@@ -172,6 +196,9 @@ class AgentProcess:
             except (OSError, subprocess.TimeoutExpired):
                 pass
         self.kill()
+        if self.spare is not None:
+            stop(self.spare[0])
+            self.spare = None
         self.workdir.cleanup()
 
     # -- talking ---------------------------------------------------------------------------------
@@ -246,7 +273,7 @@ class AgentProcess:
     def info(self) -> dict:
         """The interpreter, as a report's `interpreter` field."""
         hello = self.hello
-        implementation = {"cpython": "CPython", "pypy": "PyPy", "micropython": "MicroPython"}.get(
+        implementation = {"cpython": "CPython", "pypy": "PyPy", "micropython": "MicroPython", "brython": "Brython"}.get(
             hello.get("implementation"), hello.get("implementation"))
         if self.spec.runtime == "pyodide":
             implementation = "Pyodide (CPython)"
@@ -278,6 +305,32 @@ def checked_shape(label: str, shape) -> dict:
     return {"jit": list(jit), **{flag: shape[flag] for flag in SHAPE_FLAGS}}
 
 
+def stop(process: subprocess.Popen | None) -> None:
+    """Kill a child and its process group, and close its pipes."""
+    if process is None:
+        return
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stdout):
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
+def checked_reasons(label: str, reasons) -> dict:
+    """The hello's `unavailable` ({driver: why it cannot run there}), checked: the child's JSON is untrusted."""
+    if not isinstance(reasons, dict) or len(reasons) > 16 or not all(
+            isinstance(name, str) and isinstance(why, str) and len(name) <= 40 for name, why in reasons.items()):
+        raise ProtocolError(label, "expected a hello whose `unavailable` maps driver names to reasons, found "
+                                   f"{_excerpt(json.dumps(reasons).encode())}")
+    return {name: why[:400] for name, why in reasons.items()}
+
+
 def describe_status(status: int | None) -> str:
     if status is None:
         return "still running, unresponsive"
@@ -297,7 +350,8 @@ def _excerpt(line: bytes, limit: int = 200) -> str:
 # -- finding targets ------------------------------------------------------------------------------
 
 def discover_targets() -> list[TargetSpec]:
-    """Every interpreter this machine offers: CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython."""
+    """Every interpreter this machine offers (CPythons on PATH and under pyenv, PyPy, Pyodide, MicroPython,
+    Brython), and the compiled subjects whose compilers this Python has."""
     found: dict[str, TargetSpec] = {}
     seen_executables = set()
 
@@ -329,6 +383,9 @@ def discover_targets() -> list[TargetSpec]:
     for runtime in NODE_PACKAGES:
         if node_runtime_available(runtime) is None:
             found[runtime] = resolve_target(runtime)
+    for compiler in COMPILERS:  # compiled subjects beside the interpreters, when this Python has the compiler
+        if compiler_installed(compiler):
+            found[compiler] = compiled_target(compiler)
     return list(found.values())
 
 

@@ -7,7 +7,8 @@ module beyond sys, json and gc is optional. What the interpreter does not offer 
 __await__, cr_* attributes) is reported as null or left out, which the host reads as "not observable".
 
 Protocol: one JSON object per line in, one per line out, in order.
-  {"op": "hello"}                              -> implementation, version, drivers, capabilities, shape
+  {"op": "hello"}                              -> implementation, version, drivers, unavailable (driver: why),
+                                                  capabilities, shape
   {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name},
    "inside": [observations read from inside the running body], "origin_tracking": depth}
   {"op": "subject", "path": file, "probes": file} -> swap the subject factory (a module with scripted_body) and
@@ -106,6 +107,75 @@ def load_module(path, name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+PROBE = ["the value the probe's await passes out"]
+
+
+async def probe_body():
+    """The least a driver needs: a coroutine whose first send(None) passes out what its await passes out."""
+    return await Suspend(PROBE)  # noqa: F821 - body.py's
+
+
+def probe_generator():
+    received = yield from Suspend(PROBE)  # noqa: F821 - body.py's
+    return received
+
+
+def probe_target(driver):
+    """A probe made the way `begin` makes the driver's call target."""
+    if driver == "generator":
+        return _types.coroutine(probe_generator)() if _types is not None and hasattr(_types, "coroutine") \
+            else probe_generator()
+    if driver == "await":
+        coroutine = probe_body()
+        if not hasattr(coroutine, "__await__"):
+            coroutine.close()
+            raise AttributeError("this interpreter's coroutines have no __await__()")
+        return coroutine.__await__()
+    return delegate(probe_body()) if driver == "delegation" else probe_body()
+
+
+def first_send(target):
+    """["returned", value] or ["raised", error] for send(None), then the target closed. (No assignment in a
+    try block: after a Brython coroutine's send(), assignments in try blocks of the calling frames are lost
+    until the event loop runs, so the probes run once at load time, outside any function's try block.)"""
+    try:
+        return ["returned", target.send(None)]
+    except BaseException as error:
+        return ["raised", error]
+    finally:
+        try:
+            target.close()
+        except BaseException:
+            pass
+
+
+def driver_problem(driver):
+    """Why the driver cannot follow the protocol here, or None. (Brython's coroutine.send() returns a
+    JavaScript Promise and runs the body on in the event loop's microtasks, where a scripted body never stops.)"""
+    try:
+        target = probe_target(driver)
+    except Exception as error:
+        return str(error)
+    kind, result = first_send(target)
+    if kind == "raised":
+        return "send(None) on a new subject raised %s: %s" % (type(result).__name__, result)
+    if result is not PROBE:
+        return ("send(None) on a new subject returned %s instead of the value its await passed out, so no call "
+                "sequence can be followed" % (repr(result)[:100],))
+    return None
+
+
+def probe_drivers():
+    """{driver: why it cannot run here} for the drivers whose probe fails."""
+    problems = {}
+    for driver in AGENT_DRIVERS:
+        problem = driver_problem(driver)
+        if problem is not None:
+            problems[driver] = problem
+    return problems
+
+
+DRIVER_PROBLEMS = probe_drivers()
 
 
 def freeze_startup_objects():
@@ -142,7 +212,8 @@ class Agent:
         return {"ok": True, "implementation": name, "version": version,
                 "implementation_version": implementation_version,
                 "version_text": sys.version.split("\n")[0], "platform": getattr(sys, "platform", "unknown"),
-                "drivers": list(AGENT_DRIVERS),
+                "drivers": [driver for driver in AGENT_DRIVERS if driver not in DRIVER_PROBLEMS],
+                "unavailable": DRIVER_PROBLEMS,
                 "capabilities": {"inspect": _inspect is not None, "warnings": _warnings is not None,
                                  "exception chaining": CHAINING,
                                  "types.coroutine": _types is not None and hasattr(_types, "coroutine")},

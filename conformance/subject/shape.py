@@ -34,11 +34,12 @@ def interpreter_shape():
     """{"jit": [names], "free_threaded_build": bool, "gil_enabled": bool or None (unknown before 3.13),
     "debug_build": bool}."""
     free_threaded_build = False
-    try:
-        import sysconfig
-        free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    except Exception:  # no sysconfig (MicroPython)
-        pass
+    if getattr(getattr(sys, "implementation", None), "name", "") in ("cpython", "pypy"):
+        try:  # (elsewhere there is no such build, and Brython's sysconfig costs a third of its start-up)
+            import sysconfig
+            free_threaded_build = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+        except Exception:
+            pass
     gil_check = getattr(sys, "_is_gil_enabled", None)  # CPython 3.13+
     gil_enabled = None
     if gil_check is not None:
