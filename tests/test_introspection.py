@@ -262,7 +262,8 @@ SHIPPED = default_model_path().read_text()
 
 @pytest.mark.parametrize("old, new, words", [
     ('awaiting = "awaited", origin', 'awaiting = "the-awaited", origin', "`awaiting` must be true, false or one of"),
-    ('state = "SUSPENDED", attribute = "awaiting"', 'state = "SUSPENDED", attribute = "awaited"',
+    ('state = "SUSPENDED", attribute = "awaiting", value = "awaits-awaited"',
+     'state = "SUSPENDED", attribute = "awaited", value = "awaits-awaited"',
      "unknown attribute 'awaited'"),
     ('origin-header    = ', 'origin-heading   = ', "there is no `origin-header` message"),
     ('origin    = { name = "cr_origin", since = "3.7", tracked = "frames" }',
