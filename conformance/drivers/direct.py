@@ -68,6 +68,7 @@ class GeneratorDriver(InProcessDriver):
     model_name = "generator"
     description = "a generator-based coroutine (types.coroutine, `yield from`) as the subject, called directly"
     subject_name = "scripted_generator"
+    awaitees = ("bare-yield",)
 
     def make_subject(self, script):
         return types.coroutine(body.scripted_generator)(script)

@@ -326,6 +326,7 @@ AWAITEES = {
     "coroutine": scripted_awaitee_coroutine,
     "future": make_future("future"),
     "py-future": make_future("py-future"),
+    "bare-yield": None,  # a generator-based coroutine's own `yield` (scripted_generator): nothing is awaited
 }
 
 
@@ -333,6 +334,8 @@ def awaitee_unavailable(kind):
     """Why the body cannot await a `kind` object on this interpreter, or None where it can."""
     if kind not in AWAITEES:
         return "the scripted body cannot await a %r (it can: %s)" % (kind, ", ".join(AWAITEES))
+    if kind == "bare-yield":
+        return None
     if kind in ("future", "py-future") and future_class(kind) is None:
         return "this interpreter's asyncio has no %s Future" % ("C" if kind == "future" else "pure-Python")
     return None
@@ -388,7 +391,8 @@ class Script:
         self.pauses += 1
         make = AWAITEES.get(self.awaitee)
         if make is None:
-            raise SuiteError("unknown awaitee kind %r; known: %s" % (self.awaitee, ", ".join(AWAITEES)))
+            raise SuiteError("the body cannot await a %r (it can: %s)"
+                             % (self.awaitee, ", ".join(kind for kind in AWAITEES if AWAITEES[kind])))
         awaitable = make(self, value)
         # what the await is suspended on: the iterator an __await__ of ours returns, or the awaitable itself
         # (a Future's own iterator cannot be named before the await; the model says so for that kind)
@@ -457,7 +461,12 @@ def scripted_generator(script):
         plan = script.started()
         while plan["reaction"] == "await":
             try:
-                received = yield from script.pause(plan["value"])
+                if script.awaitee == "bare-yield":  # no delegation at all: gi_yieldfrom stays None
+                    script.pauses += 1
+                    script.awaited = None
+                    received = yield plan["value"]
+                else:
+                    received = yield from script.pause(plan["value"])
             except BaseException as thrown:
                 plan = script.caught(thrown)
                 if plan["reaction"] == "propagate":
