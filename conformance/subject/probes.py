@@ -296,6 +296,33 @@ def await_iterator_next_is_send(make):
         probe_close(iterator, subject)
 
 
+def probe_counting():
+    """A generator that passes out 1 and 2, then ends."""
+    yield 1
+    yield 2
+
+
+def coroutine_generator_iterates(make):
+    """A types.coroutine generator stays an ordinary iterator (unlike a native coroutine): iter(g) is g,
+    next(g) gives its first value, and list() runs it to the end."""
+    coroutine = getattr(PROBE_MODULES.get("types"), "coroutine", None)
+    if coroutine is None:
+        raise ProbeUnobservable("this interpreter has no types.coroutine")
+    generator = coroutine(probe_counting)()
+    try:
+        if iter(generator) is not generator:
+            return "iter() of the generator returned another object"
+        first = next(generator)
+        if first != 1:
+            return "next() gave %r, not the first value 1" % (first,)
+        rest = list(generator)
+        if rest != [2]:
+            return "list() of the rest gave %r, not [2]" % (rest,)
+        return True
+    finally:
+        probe_close(generator)
+
+
 def await_iterator_next_exhausted(make):
     """next(w) once w = subject.__await__() has ended with StopIteration."""
     subject, events = make([{"reaction": "return", "value": 95}])
@@ -315,6 +342,7 @@ def await_iterator_next_exhausted(make):
 # Every probe function, by name: the model's rows may name only these (conformance/protocol/vocabulary.py).
 PROBES = {
     "await_non_awaitable": await_non_awaitable,
+    "coroutine_generator_iterates": coroutine_generator_iterates,
     "await_returns_non_iterator": await_returns_non_iterator,
     "await_returns_coroutine": await_returns_coroutine,
     "second_awaiter": second_awaiter,
