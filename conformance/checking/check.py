@@ -49,6 +49,7 @@ class CheckOptions:
     timeout: float = 10.0  # seconds the user's factory may take to return once
     baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+    depth: int = 0  # check every sequence of at most this many calls (0: none)
 
 
 @dataclass
@@ -120,7 +121,8 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         model = load_model("coroutine")
         run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
-                                 require_observable=options.require_observable, avoid=options.avoid)
+                                 require_observable=options.require_observable, avoid=options.avoid,
+                                 depth=options.depth)
         # Drivers the object cannot support at all fail at once, so they go first.
         order = sorted(options.drivers, key=lambda n: not (n in NEEDS_AWAIT and not subject.has_await))
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None

@@ -6,6 +6,7 @@ import argparse
 import random
 import sys
 
+from conformance.errors import UsageError
 from conformance.protocol.model import version_tuple
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
@@ -23,6 +24,19 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def add_depth_argument(parser, default: int) -> None:
+    """--depth K, shared by the commands that run the engine."""
+    parser.add_argument("--depth", type=int, default=default, metavar="K",
+                        help=f"after the tour, check every sequence of at most K calls the model allows (a "
+                             f"re-entrant call the body makes counts as one; default {default}; 0: none)")
+
+
+def checked_depth(arguments) -> int:
+    if arguments.depth < 0:
+        raise UsageError(f"--depth must be 0 or more (0: no exhaustive sequences), found {arguments.depth}")
+    return arguments.depth
 
 
 def chosen_seed(arguments) -> int:

@@ -12,6 +12,7 @@ from hypothesis.stateful import get_state_machine_test
 
 from conformance.drivers import DRIVERS, DriverUnavailable
 from conformance.drivers.agent import AgentDriver
+from conformance.engine.enumerator import explore
 from conformance.engine.machine import build_machine, machine_settings
 from conformance.engine.results import DriverResults
 from conformance.engine.session import Avoided, ConformanceFailure, Session
@@ -27,6 +28,7 @@ from conformance.remote.targets import AgentProcess, resolve_target
 from conformance.subject.body import SuiteError
 
 PROGRESS_SECONDS = 5.0  # how often a long Hypothesis phase says how far it is
+DEFAULT_DEPTH = 3  # `coroconf run` and `check` check every sequence of at most this many calls (see README)
 CHECKPOINT_SECONDS = 1.0  # how often a driver's results so far are handed to RunOptions.checkpoint
 
 
@@ -41,6 +43,7 @@ class RunOptions:
     require_observable: bool = False  # a missing cr_* observation fails the run instead of being noted
     checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
+    depth: int = 0  # check every sequence of at most this many calls after the tour (0: none)
 
 
 MAX_ROUNDS = 8  # Hypothesis runs per driver, each looking for a violated transition not yet reported
@@ -63,8 +66,11 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     try:
         deviating = take_tour(session, sequences, checkpoint)
         say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
-            f"{deviating} deviating sequences; running Hypothesis")
-        if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
+            f"{deviating} deviating sequences")
+        if options.depth:
+            explore(session, options.depth, checkpoint.save, say)
+        if options.examples != 0:  # 0: no Hypothesis (the tour, and the depth if asked for)
+            say(f"{driver.name}: running Hypothesis")
             hypothesis_rounds(session, options, checkpoint, say)
     finally:
         driver.finish()
