@@ -9,7 +9,25 @@ from conformance.drivers.direct import (
            GeneratorDriver,
 )
 
-DRIVERS = {driver.name: driver for driver in
-           (DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver)}
 
-__all__ = ["Driver", "InProcessDriver", "DriverUnavailable", "DRIVERS"]
+def with_awaitee(driver_class, kind: str):
+    """The driver whose scripted body awaits a `kind` object (an awaitee kind of the model) instead of a plain
+    iterator: named "DRIVER/KIND", judged by the driver's route combined with the kind's rows."""
+    return type(f"{driver_class.__name__}_{kind}", (driver_class,),
+                {"name": f"{driver_class.name}/{kind}", "awaitee": kind, "base_name": driver_class.name,
+                 "description": f"{driver_class.description}; the body awaits a {kind}"})
+
+
+def _registry(classes) -> dict:
+    drivers = {}
+    for driver_class in classes:
+        drivers[driver_class.name] = driver_class
+        for kind in driver_class.awaitees:
+            variant = with_awaitee(driver_class, kind)
+            drivers[variant.name] = variant
+    return drivers
+
+
+DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver))
+
+__all__ = ["Driver", "InProcessDriver", "DriverUnavailable", "DRIVERS", "with_awaitee"]

@@ -29,10 +29,14 @@ class AgentDriver(Driver):
         self.process = process
         self.name = name
         self.route, self.model_name, self.subject_name = local.route, local.model_name, local.subject_name
-        self.calls = local.calls
+        self.calls, self.awaitee = local.calls, local.awaitee
+        self.awaitee_route(model)
+        self.begin_request = {"op": "begin", "driver": local.base_name or name}
+        if local.awaitee is not None:
+            self.begin_request["awaitee"] = local.awaitee
         self.description = f"{local.description} (in {process.spec.label}, through the agent)"
         hello = process.start()
-        if name not in hello.get("drivers", ()):
+        if self.begin_request["driver"] not in hello.get("drivers", ()):
             raise DriverUnavailable(f"the agent in {process.spec.label} has no {name!r} driver "
                                     f"(it offers {', '.join(hello.get('drivers', ())) or 'none'})")
         self.configuration = {"op": "configure", "inspect": model.inspect_function, "prefix": model.state_prefix,
@@ -50,7 +54,7 @@ class AgentDriver(Driver):
 
     def _check_available(self) -> None:
         self.process.configure(self.configuration)
-        answer = self.process.request({"op": "begin", "driver": self.name})
+        answer = self.process.request(self.begin_request)
         if not answer.get("ok"):
             reason = answer.get("unavailable") or answer.get("error")
             raise DriverUnavailable(f"{self.process.spec.label}: {reason}")
@@ -60,7 +64,7 @@ class AgentDriver(Driver):
         self.pending, self.lost = None, False
         try:
             self.process.configure(self.configuration)
-            answer = self.process.request({"op": "begin", "driver": self.name})
+            answer = self.process.request(self.begin_request)
         except SubjectFailure as failure:
             self.pending = failure
             return

@@ -31,6 +31,18 @@ class Driver:
     calls: frozenset | None = None
     subject_name = "scripted_body"
     observes_inside = True  # the body reports its own coroutine's state when it resumes
+    awaitees: tuple[str, ...] = ()  # the model's awaitee kinds this driver also runs with (see with_awaitee)
+    awaitee: str | None = None  # the kind this driver's body awaits; None: the model's first (a plain iterator)
+    base_name: str | None = None  # for a driver made by with_awaitee: the driver it varies
+
+    def awaitee_route(self, model: Model) -> None:
+        """Add the awaitee kind's rows to the route (a kind the model does not have is the suite's bug)."""
+        if self.awaitee is None:
+            return
+        if self.awaitee not in model.awaitee_kinds():
+            raise body.SuiteError(f"driver {self.name!r}: the {model.name} model has no awaitee kind "
+                                  f"{self.awaitee!r}; it has: {', '.join(model.awaitee_kinds()) or 'none'}")
+        self.route = f"{self.route}+{self.awaitee}"
 
     def begin(self) -> None:
         """Make a fresh subject in its initial state."""
@@ -73,6 +85,7 @@ class InProcessDriver(Driver):
         self.model = model
         if baseline_route is not None:
             self.route = baseline_route if self.route == "direct" else f"{self.route}+{baseline_route}"
+        self.awaitee_route(model)
         self.inspect_function = getattr(inspect, model.inspect_function, None)
         self.script = None
         self.subject = None
@@ -92,6 +105,7 @@ class InProcessDriver(Driver):
     def begin(self) -> None:
         self.end()
         self.script = body.Script()
+        self.script.awaitee = self.awaitee or "iterator"
         self.subject = self.make_subject(self.script)
         self.script.target = self.subject
         self.script.observer = self.observe_inside if self.observes_inside else None

@@ -13,12 +13,14 @@ from conformance.subject import body
 class DirectDriver(InProcessDriver):
     name = "direct"
     description = "send/throw/close called on the coroutine itself"
+    awaitees = ("generator", "coroutine")
 
 
 class AwaitIteratorDriver(InProcessDriver):
     name = "await"
     route = "await-iterator"
     description = "send/throw/close called on the iterator that coroutine.__await__() returns"
+    awaitees = ("generator", "coroutine")
 
     def begin(self) -> None:
         super().begin()

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from conformance.protocol.model import RUNNING
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Plan, Prediction, Reentry, Step
-from conformance.protocol.values import example_payload, example_reaction_value
+from conformance.protocol.values import (
+    example_awaitee_value,
+    example_payload,
+    example_reaction_value,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class Context:
     def row(self, chosen: dict):
         return self.oracle.row(self.state, chosen["call"], chosen["argument"])
 
+    def reaction_row(self, delivered: str, reaction: str):
+        return self.oracle.model.reaction_row(self.oracle.version, delivered, reaction, self.oracle.route)
+
 
 def calls(context: Context, chosen: dict) -> list[Choice]:
     """The calls a caller makes during a run (final calls such as collect end a sequence instead)."""
@@ -56,9 +63,30 @@ def payloads(context: Context, chosen: dict) -> list[Choice]:
     return [Choice((("payload", payload_for(context.driver, chosen["call"], chosen["argument"])),))]
 
 
+def awaitee_reactions(context: Context, chosen: dict) -> list[Choice]:
+    """Where the call reaches the object the body awaits first (a delivery of the "awaitee" layer): every
+    reaction the route lets that object have, each with what it then delivers to the body (None: nothing)."""
+    delivered = chosen[DELIVERED]
+    if context.oracle.model.layer(delivered) != "awaitee":
+        return [NOTHING]
+    return [Choice((("awaitee", reaction), (DELIVERED, context.reaction_row(delivered, reaction).enters)))
+            for reaction in context.oracle.reactions(delivered)]
+
+
+def awaitee_values(context: Context, chosen: dict) -> list[Choice]:
+    """One representative value per reaction of the awaited object."""
+    if chosen.get("awaitee") is None:
+        return [NOTHING]
+    return [Choice((("awaitee_value", example_awaitee_value(chosen["awaitee"])),))]
+
+
 def reactions(context: Context, chosen: dict) -> list[Choice]:
-    """Every reaction the route lets the body have to what the call delivers."""
-    return [Choice((("reaction", reaction),)) for reaction in context.oracle.reactions(context.row(chosen).enters)]
+    """Every reaction the route lets the body have to what reaches it (where nothing does, one plan that
+    the body never uses: the first reaction the model lists)."""
+    delivered = chosen[DELIVERED]
+    if delivered is None:
+        return [Choice((("reaction", next(iter(context.oracle.model.reactions))),))]
+    return [Choice((("reaction", reaction),)) for reaction in context.oracle.reactions(delivered)]
 
 
 def reaction_values(context: Context, chosen: dict) -> list[Choice]:
@@ -68,15 +96,18 @@ def reaction_values(context: Context, chosen: dict) -> list[Choice]:
 
 
 def reentries(context: Context, chosen: dict) -> list[Choice]:
-    """No re-entrant call, or one of each call the model answers while RUNNING; in random draws the
-    resumptions without one weigh as much as all those with one together."""
-    options = reentry_calls(context.oracle, context.driver)
+    """No re-entrant call, or one of each call the model answers while RUNNING (none where nothing reaches
+    the body); in random draws the resumptions without one weigh as much as all those with one together."""
+    options = reentry_calls(context.oracle, context.driver) if chosen[DELIVERED] is not None else []
     return [Choice((("reentries", ()),), weight=max(1, len(options)))] + \
         [Choice((("reentries", (reentry,)),)) for reentry in options]
 
 
+DELIVERED = "_delivered"  # a dimension's working field: the delivery the rest of the plan answers
+NOTHING = Choice(())  # the one choice of a dimension that does not apply to this step
+
 STEP_DIMENSIONS = (calls, arguments, payloads)
-PLAN_DIMENSIONS = (reactions, reaction_values, reentries)
+PLAN_DIMENSIONS = (awaitee_reactions, awaitee_values, reactions, reaction_values, reentries)
 
 
 def payload_for(driver, call: str, argument: str):
@@ -128,13 +159,20 @@ def state_entries(oracle: Oracle, driver, state: str) -> list[Entry]:
     context = Context(oracle, driver, state)
     entries = []
     for fields, weight in combine(context, STEP_DIMENSIONS, {}, 1.0):
-        if context.row(fields).enters is None:
+        delivered = context.row(fields).enters
+        if delivered is None:
             steps = [(Step(**fields), weight)]
         else:
-            steps = [(Step(**fields, plan=Plan(**{k: v for k, v in chosen.items() if k not in fields})), share)
-                     for chosen, share in combine(context, PLAN_DIMENSIONS, fields, weight)]
+            steps = [(Step(**fields, plan=plan_of(chosen, fields)), share)
+                     for chosen, share in combine(context, PLAN_DIMENSIONS, {**fields, DELIVERED: delivered}, weight)]
         entries += [Entry(state, step, oracle.predict(state, step), share) for step, share in steps]
     return entries
+
+
+def plan_of(chosen: dict, step_fields: dict) -> Plan:
+    """The plan the plan dimensions chose (their fields, not the step's nor their working fields)."""
+    return Plan(**{name: value for name, value in chosen.items()
+                   if name not in step_fields and not name.startswith("_")})
 
 
 class Alphabet:

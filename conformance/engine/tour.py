@@ -8,14 +8,14 @@ body, and final calls (collect) end a sequence in the state they start from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx
 
 from conformance.protocol.model import RUNNING
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Plan, Reentry, Step
-from conformance.protocol.values import example_payload, example_reaction_value
+from conformance.protocol.values import example_awaitee_value, example_payload, example_reaction_value
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,36 @@ def moves(oracle: Oracle, driver) -> list[Move]:
             if row.enters is None:
                 found.append(Move(state, row.target, Step(call, argument, payload), (row.id,)))
                 continue
-            for reaction in oracle.reactions(row.enters):
-                reaction_row = model.reaction_row(oracle.version, row.enters, reaction, oracle.route)
-                plan = Plan(reaction, example_reaction_value(reaction, driver.yielded_values()))
-                found.append(Move(state, reaction_row.target, Step(call, argument, payload, plan),
-                                  (row.id, reaction_row.id)))
+            for plan, transitions, target in plan_choices(oracle, driver, row.enters):
+                found.append(Move(state, target, Step(call, argument, payload, plan), (row.id,) + transitions))
+    return found
+
+
+def plan_choices(oracle: Oracle, driver, delivered: str) -> list[tuple[Plan, tuple[str, ...], str]]:
+    """Every way a call that enters `delivered` can go on, one example value each: (the plan, the reaction
+    rows it takes, the state after). An awaited object's reaction comes first, where the call reaches it."""
+    model = oracle.model
+    found = []
+    for reaction in oracle.reactions(delivered):
+        row = model.reaction_row(oracle.version, delivered, reaction, oracle.route)
+        if model.layer(delivered) == "body":
+            found.append((Plan(reaction, example_reaction_value(reaction, driver.yielded_values())),
+                          (row.id,), row.target))
+            continue
+        value = example_awaitee_value(reaction)
+        if row.enters is None:  # the awaited object answers; the body's plan is never used
+            plan = Plan("await", example_reaction_value("await", driver.yielded_values()))
+            found.append((replace(plan, awaitee=reaction, awaitee_value=value), (row.id,), row.target))
+            continue
+        for plan, transitions, target in plan_choices(oracle, driver, row.enters):
+            found.append((replace(plan, awaitee=reaction, awaitee_value=value), (row.id,) + transitions, target))
     return found
 
 
 def move_key(state: str, step: Step) -> tuple:
-    """What identifies a move for avoidance: its state, call, argument class and the body's reaction."""
-    return state, step.call, step.argument, step.plan.reaction if step.plan else None
+    """What identifies a move for avoidance: its state, call, argument class and the reactions to it."""
+    return (state, step.call, step.argument, step.plan.reaction if step.plan else None,
+            step.plan.awaitee if step.plan else None)
 
 
 def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[list[list[Step]], list[str]]:
@@ -81,7 +100,8 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
             covered.update(planned_transitions(oracle, sequences[-1]))
 
     # Re-entrant calls: each RUNNING row, made by the body during the first move that resumes it.
-    resuming = next((m for m in all_moves if m.step.plan is not None and m.source in reachable), None)
+    resuming = next((m for m in all_moves if m.step.plan is not None and m.step.plan.awaitee != "await"
+                     and m.source in reachable), None)
     if resuming is not None:
         for call, argument in model.interactive_calls():
             row = oracle.row(RUNNING, call, argument)
@@ -89,7 +109,7 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
                 continue
             reentry = Reentry(call, argument, example_payload(call, argument))
             step = Step(resuming.step.call, resuming.step.argument, resuming.step.payload,
-                        Plan(resuming.step.plan.reaction, resuming.step.plan.value, (reentry,)))
+                        replace(resuming.step.plan, reentries=(reentry,)))
             sequences.append(path_to(resuming.source) + [step])
             covered.update(planned_transitions(oracle, sequences[-1]))
 
@@ -104,10 +124,7 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[li
                     continue
                 if row.id not in covered:
                     sequences.append(path_to(state))
-                covered.add(row.id)
-                if row.enters and call.body:
-                    reaction_row = model.reaction_row(oracle.version, row.enters, call.body, oracle.route)
-                    covered.add(reaction_row.id)
+                covered.update(oracle.predict(state, Step(call.name, argument)).transitions)
     order = [r.id for r in model.transitions]
     return sequences, sorted(covered, key=lambda t: order.index(t) if t in order else len(order))
 

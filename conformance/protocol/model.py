@@ -35,7 +35,8 @@ OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
 
 # A row's keys and the TOML type of each.
 ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
-              "enters": str, "receives": str, "returns": str, "raises": dict, "warns": dict, "finally": str,
+              "enters": str, "receives": str, "returns": str, "raises": dict, "arrives": dict, "warns": dict,
+              "finally": str,
               "since": str, "until": str, "note": str}
 
 
@@ -76,6 +77,7 @@ class Transition:
     delivered: str | None = None
     body: str | None = None
     enters: str | None = None
+    arrives: Raises | None = None  # the exception that reaches the next layer, where it is not what was thrown
     receives: str | None = None
     returns: str | None = None
     raises: Raises | None = None
@@ -112,7 +114,7 @@ class Transition:
     def describe_trigger(self) -> str:
         if self.call:
             return f"{self.source} --{self.call}({self.argument})-->"
-        return f"RUNNING, body received {self.delivered}, body does {self.body!r} -->"
+        return f"RUNNING, {self.delivered} delivered, reaction {self.body!r} -->"
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,11 @@ class Unreachable:
         return self.delivered == delivered and self.body == body
 
 
+def _entered(rows) -> set[str]:
+    """The deliveries some row enters."""
+    return {row.enters for row in rows if row.enters}
+
+
 def _in_versions(item, version: tuple[int, int]) -> bool:
     """Whether a row or unreachable entry with `since`/`until` applies to `version`."""
     if item.since and version < version_tuple(item.since):
@@ -173,6 +180,7 @@ class Route:
     meaning: str
     unreachable: tuple[Unreachable, ...] = ()
     extends: str | None = None
+    awaitee: bool = False  # an awaitee kind (what the body awaits), combined with a route by "+"
 
 
 @dataclass
@@ -212,10 +220,10 @@ class Model:
                         rows[row.case] = row
             unreachable = self.unreachable_cases(route, version)
             rows = {case: row for case, row in rows.items() if not any(u.matches(case) for u in unreachable)}
-            # A reaction row counts only where some call of this version and route delivers into it.
-            entered = {row.enters for row in rows.values() if row.enters}
+            # A reaction row counts only where some call of this version and route delivers into it (or a
+            # reaction row that does, as an awaited object's reaction passes on into the body).
             self._tables[key] = {case: row for case, row in rows.items()
-                                 if row.call or row.delivered in entered}
+                                 if row.call or row.delivered in _entered(rows.values())}
         return self._tables[key]
 
     def route_layers(self, route: str) -> list[str]:
@@ -246,6 +254,14 @@ class Model:
 
     def reaction_row(self, version, delivered, body, route=DIRECT) -> Transition | None:
         return self.table(version, route).get(("reaction", delivered, body))
+
+    def layer(self, delivered: str) -> str:
+        """Who reacts to a delivery: "body", or "awaitee" (the object the body awaits)."""
+        return self.deliveries[delivered].get("layer", "body")
+
+    def awaitee_kinds(self) -> list[str]:
+        """The kinds of object the body can await in this model; the first is what the base rows describe."""
+        return [name for name, route in self.routes.items() if route.awaitee]
 
     def reachable_reactions(self, version, delivered, route=DIRECT) -> list[str]:
         """The body reactions to `delivered` that this route can exercise, in the model's order."""
@@ -392,25 +408,22 @@ class _Builder:
         for group in self.groups("call") + self.groups("reaction"):
             for raw in group.get("rows", []):
                 rows.append(self.transition(raw, DIRECT, states, calls, deliveries, reactions, messages))
-        for route_name, spec in self.section_or_empty("routes").items():
-            where = f"[routes.{route_name}]"
-            if not isinstance(spec, dict):
-                self.fail(where, f"expected a table, found {spec!r}")
-            unreachable = spec.get("unreachable", [])
-            if not isinstance(unreachable, list):
-                self.fail(where, f"`unreachable` must be a list of cases, found {unreachable!r}")
-            entries = tuple(self.unreachable(route_name, number, raw, states, calls, deliveries)
-                            for number, raw in enumerate(unreachable, 1))
-            self.check_unreachable_twice(route_name, entries, calls, states)
-            routes[route_name] = Route(route_name, spec.get("meaning", ""), entries, spec.get("extends"))
-            for raw in spec.get("rows", []):
-                rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
+        for section in ("routes", "awaitees"):
+            for route_name, spec in self.section_or_empty(section).items():
+                if route_name in routes and route_name != DIRECT:  # [routes.direct] may describe the base rows
+                    self.fail(f"[{section}.{route_name}]", "the name is taken by a route or awaitee kind already",
+                              "give route and awaitee sections distinct names")
+                routes[route_name] = self.route(section, route_name, spec, states, calls, deliveries)
+                for raw in spec.get("rows", []):
+                    rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
         warnings = tuple(self.warning(number, raw, calls, messages)
                          for number, raw in enumerate(self.groups("warning"), 1))
         for route in routes.values():
-            if route.extends is not None and (route.extends not in routes or routes[route.extends].extends):
-                self.fail(f"[routes.{route.name}]", f"extends {route.extends!r}, which is not a route that extends "
-                          f"nothing", f"name one of {', '.join(r for r in routes if not routes[r].extends)}")
+            bases = [r.name for r in routes.values() if not r.extends and r.awaitee == route.awaitee]
+            if route.extends is not None and route.extends not in bases:
+                self.fail(f"[{'awaitees' if route.awaitee else 'routes'}.{route.name}]",
+                          f"extends {route.extends!r}, which is not one of its kind that extends nothing",
+                          f"name one of {', '.join(bases)}")
         model = Model(
             path=self.path, name=protocol["name"], title=protocol.get("title", protocol["name"]),
             inspect_function=protocol.get("inspect_function", ""),
@@ -421,10 +434,28 @@ class _Builder:
             reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
             routes=routes)
         self.check_ids(rows)
-        for route in routes:
-            for version in model.versions:
-                self.check_table(model, version_tuple(version), route, version)
+        kinds = model.awaitee_kinds()
+        for route in (name for name in routes if not routes[name].awaitee):
+            for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]:
+                for version in model.versions:
+                    self.check_table(model, version_tuple(version), combined, version)
         return model
+
+    def route(self, section: str, name: str, spec, states, calls, deliveries) -> Route:
+        """A [routes.NAME] or [awaitees.NAME] section: its meaning, the cases it cannot deliver, what it extends."""
+        where = f"[{section}.{name}]"
+        if not isinstance(spec, dict):
+            self.fail(where, f"expected a table, found {spec!r}")
+        if section == "awaitees" and name not in vocabulary.AWAITEE_KINDS:
+            self.fail(where, f"the scripted body cannot await a {name!r}",
+                      f"it can await: {', '.join(vocabulary.AWAITEE_KINDS)} (see body.AWAITEES)")
+        unreachable = spec.get("unreachable", [])
+        if not isinstance(unreachable, list):
+            self.fail(where, f"`unreachable` must be a list of cases, found {unreachable!r}")
+        entries = tuple(self.unreachable(name, number, raw, states, calls, deliveries)
+                        for number, raw in enumerate(unreachable, 1))
+        self.check_unreachable_twice(name, entries, calls, states)
+        return Route(name, spec.get("meaning", ""), entries, spec.get("extends"), section == "awaitees")
 
     # -- the tables the rows refer to ----------------------------------------------------------------
     def section_or_empty(self, name: str) -> dict:
@@ -450,10 +481,11 @@ class _Builder:
 
     def reactions(self) -> dict[str, str]:
         reactions = self.section("reactions")
+        known = dict.fromkeys(vocabulary.REACTIONS + vocabulary.AWAITEE_REACTIONS)
         for name in reactions:
-            if name not in vocabulary.REACTIONS:
-                self.fail(f"[reactions] {name}", f"the scripted body has no reaction {name!r}",
-                          f"it can: {', '.join(vocabulary.REACTIONS)} (see body.REACTIONS)")
+            if name not in known:
+                self.fail(f"[reactions] {name}", f"neither the scripted body nor an awaited object has a reaction "
+                          f"{name!r}", f"they can: {', '.join(known)} (see body.REACTIONS, body.AWAITEE_REACTIONS)")
         return reactions
 
     def call_spec(self, name: str, spec, states, reactions) -> CallSpec:
@@ -484,10 +516,14 @@ class _Builder:
             self.fail(where, f"expected a table, found {spec!r}")
         arrives = spec.get("arrives", "value")
         if not vocabulary.is_arrival(arrives):
-            self.fail(where, f"unknown `arrives` {arrives!r}", "give \"value\", \"thrown\" or one of the exceptions "
-                      f"the body can be handed: {', '.join(body.EXCEPTIONS)}")
-        allowed = list(reactions) if arrives != "value" else \
-            [r for r in reactions if r in vocabulary.REACTIONS_TO_A_VALUE]
+            self.fail(where, f"unknown `arrives` {arrives!r}", "give \"value\", \"thrown\", \"exception\" or one of "
+                      f"the exceptions the body can be handed: {', '.join(body.EXCEPTIONS)}")
+        layer = spec.get("layer", "body")
+        if layer not in vocabulary.LAYER_REACTIONS:
+            self.fail(where, f"unknown `layer` {layer!r}", f"give one of {', '.join(vocabulary.LAYER_REACTIONS)}")
+        allowed = [r for r in reactions if r in vocabulary.LAYER_REACTIONS[layer]]
+        if arrives == "value" and layer == "body":
+            allowed = [r for r in allowed if r in vocabulary.REACTIONS_TO_A_VALUE]
         self.words(where, "reactions", spec.get("reactions"), allowed, "reaction")
 
     def messages(self) -> dict[str, str]:
@@ -523,13 +559,14 @@ class _Builder:
         source, target = self.row_trigger(where, raw, states, calls, deliveries)
         enters = self.row_outcome(where, raw, calls, deliveries, target)
         raises = self.raises(where, raw, messages) if "raises" in raw else None
+        arrives = self.arrives(where, raw, deliveries, messages)
         warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
         if "finally" in raw and raw["finally"] != "runs":
             self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
         self.versions(where, raw)
         return Transition(
             id=row_id, source=source, target=target, call=raw.get("call"), argument=raw.get("argument"),
-            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters,
+            delivered=raw.get("delivered"), body=raw.get("body"), enters=enters, arrives=arrives,
             receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
             runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
             route=route, note=raw.get("note"))
@@ -574,7 +611,7 @@ class _Builder:
             if enters not in deliveries:
                 self.fail(where, f"unknown delivery {enters!r} in `enters`", f"known: {', '.join(deliveries)}")
             if target != RUNNING:
-                self.fail(where, f"a row that enters the body goes to {RUNNING}, not {target}")
+                self.fail(where, f"a row that enters a delivery goes to {RUNNING}, not {target}")
         if "receives" in raw and enters is None:
             self.fail(where, "`receives` says what the body's await returns, so it needs `enters`")
         outcomes = [key for key in ("enters", "returns", "raises") if key in raw]
@@ -589,13 +626,15 @@ class _Builder:
         return enters
 
     def outcome_word(self, where: str, key: str, word: str, raw, known) -> None:
-        """An outcome word the oracle can compute for this row: a body's word needs that body reaction."""
+        """An outcome word the oracle can compute for this row: a body's or awaited object's word needs that
+        reaction (and a body's value is never what a body receives)."""
         if word not in known:
             self.fail(where, f"unknown value {word!r} in `{key}`", f"known: {', '.join(known)}")
-        needs = vocabulary.BODY_WORDS.get(word)
-        if needs is not None and (key == "receives" or raw.get("body") != needs):
-            self.fail(where, f"{word!r} in `{key}` is the value of the body's {needs!r} reaction, "
-                      "which this row is not", f"use it only in a reaction row with body = \"{needs}\"")
+        needs = vocabulary.BODY_WORDS.get(word) or vocabulary.AWAITEE_WORDS.get(word)
+        received = key == "receives" and word in vocabulary.BODY_WORDS
+        if needs is not None and (received or raw.get("body") != needs):
+            self.fail(where, f"{word!r} in `{key}` is the value of the {needs!r} reaction, which this row is not",
+                      f"use it only in a reaction row with body = \"{needs}\"")
 
     def exception_word(self, where: str, key: str, word: str, raw, words) -> None:
         """`thrown`/`raised` or the name of a builtin exception (a typo would make every subject deviate)."""
@@ -620,13 +659,31 @@ class _Builder:
             self.require_type(where, f"raises.{key}", value, str, "a word (a TOML string)")
         self.exception_word(where, "raises.type", spec["type"], raw, vocabulary.EXCEPTION_WORDS)
         for link in ("cause", "context"):
-            if link in spec:  # the oracle names "thrown" by its type; other words are taken as exception names
-                self.exception_word(where, f"raises.{link}", spec[link], raw, ("thrown",))
+            if link in spec:  # the oracle names these words' exceptions by type; others are exception names
+                self.exception_word(where, f"raises.{link}", spec[link], raw, vocabulary.LINK_WORDS)
         if "message" in spec and spec["message"] not in messages:
             self.fail(where, f"unknown message {spec['message']!r}", f"known: {', '.join(messages)}")
         if "value" in spec:
             self.outcome_word(where, "raises.value", spec["value"], raw, vocabulary.VALUE_WORDS)
         return Raises(**spec)
+
+    def arrives(self, where: str, raw, deliveries, messages) -> Raises | None:
+        """`arrives`: the exception a row hands to the delivery it enters, where that is not what was thrown.
+        A delivery that arrives "exception" needs one from every row entering it."""
+        enters = raw.get("enters")
+        needed = enters is not None and deliveries[enters].get("arrives") == "exception"
+        if "arrives" not in raw:
+            if needed:
+                self.fail(where, f"enters {enters!r}, which takes the exception the entering row names",
+                          "add `arrives = { type = ... }`")
+            return None
+        if enters is None or deliveries[enters].get("arrives", "value") == "value":
+            self.fail(where, "`arrives` names the exception a delivery hands in, so it needs `enters` with a "
+                      "delivery that arrives an exception")
+        spec = raw["arrives"]
+        if spec.get("type") == "arrived" or "value" in spec:
+            self.fail(where, "`arrives` takes type (not \"arrived\"), message, cause and context")
+        return self.raises(where, {**raw, "raises": spec}, messages)
 
     def warns(self, where: str, spec, messages) -> Warning_:
         unknown = set(spec) - {"category", "message"}
@@ -748,7 +805,7 @@ class _Builder:
     def check_thrown_delivery(self, model: Model, table, row: Transition, version_text) -> None:
         """A delivery whose body receives, or whose reactions answer with, the thrown exception can only be
         entered by a throw() of an exception: otherwise there is no thrown exception to predict with."""
-        uses_thrown = model.deliveries[row.enters].get("arrives") == "thrown" or any(
+        uses_thrown = (model.deliveries[row.enters].get("arrives") == "thrown" and row.arrives is None) or any(
             reaction.delivered == row.enters and reaction.raises is not None
             and "thrown" in (reaction.raises.type, reaction.raises.cause, reaction.raises.context)
             for reaction in table.values())
@@ -774,6 +831,8 @@ class _Builder:
                     if row.enters:
                         entered.add(row.enters)
                         self.check_thrown_delivery(model, table, row, version_text)
+        while not _entered(r for r in table.values() if r.delivered in entered) <= entered:
+            entered |= _entered(r for r in table.values() if r.delivered in entered)
         for delivered in sorted(entered):
             for reaction in model.deliveries[delivered]["reactions"]:
                 case = ("reaction", delivered, reaction)

@@ -42,32 +42,51 @@ class Oracle:
         events: list = []
         if row.enters is None:
             outcome, target = self._outcome(row, step, step.plan), row.target
-            if row.warns:
-                warnings.append(self._warning(row.warns.category, row.warns.message))
+            warnings += self._row_warnings(row)
         else:
-            events.append(self._arrival(row, step))
-            if self.inside and "state" in self.model.calls[step.call].observes:
-                # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
-                events.append(["inside", RUNNING, self.attributes(RUNNING)])
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
-            for reentry in plan.reentries:
-                inner = Step(reentry.call, reentry.argument, reentry.payload)
-                inner_row = self.row(RUNNING, reentry.call, reentry.argument)
-                transitions.append(inner_row.id)
-                warnings += self._call_warnings(reentry.call, reentry.argument)
-                events.append(["reentry", reentry.call, reentry.argument,
-                               self._outcome(inner_row, inner, None, handling=self._handling(row, step))])
-            reaction = self.model.reaction_row(self.version, row.enters, plan.reaction, self.route)
-            if reaction is None:
-                raise LookupError(f"the model has no reaction row for body {plan.reaction!r} after "
-                                  f"{row.enters!r} on Python {self.version[0]}.{self.version[1]} via {self.route}")
-            transitions.append(reaction.id)
-            outcome, target = self._outcome(reaction, step, plan), reaction.target
-            if reaction.runs_finally:
-                events.append(["finally"])
+            outcome, target = self._resume(row, step, plan, transitions, warnings, events)
         expected = Observation(outcome=outcome, state=target, attributes=self.attributes(target),
                                warnings=warnings, events=events)
         return Prediction(expected, target, transitions)
+
+    def _resume(self, row: Transition, step: Step, plan: Plan, transitions: list, warnings: list, events: list):
+        """Follow a call that resumes the coroutine: through the awaited object's reaction, where the call
+        reaches it first, then into the body. Returns (outcome, state after)."""
+        arrival = self._arrival(row, step, plan, None)
+        while self.model.layer(row.enters) == "awaitee":
+            if plan.awaitee is not None:  # without a plan of its own it passes everything on silently
+                events.append(["awaitee"] + arrival.event)
+            reaction = self._reaction_row(row.enters, plan.awaitee or "pass")
+            transitions.append(reaction.id)
+            warnings += self._row_warnings(reaction)
+            if reaction.enters is None:  # the awaited object answered the call; the body does not run
+                return self._outcome(reaction, step, plan), reaction.target
+            arrival, row = self._arrival(reaction, step, plan, arrival), reaction
+        events.append(arrival.event)
+        if self.inside and "state" in self.model.calls[step.call].observes:
+            # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
+            events.append(["inside", RUNNING, self.attributes(RUNNING)])
+        handling = arrival.exception["type"] if arrival.exception else None
+        for reentry in plan.reentries:
+            inner = Step(reentry.call, reentry.argument, reentry.payload)
+            inner_row = self.row(RUNNING, reentry.call, reentry.argument)
+            transitions.append(inner_row.id)
+            warnings += self._call_warnings(reentry.call, reentry.argument)
+            events.append(["reentry", reentry.call, reentry.argument,
+                           self._outcome(inner_row, inner, None, handling=handling)])
+        reaction = self._reaction_row(row.enters, plan.reaction)
+        transitions.append(reaction.id)
+        if reaction.runs_finally:
+            events.append(["finally"])
+        return self._outcome(reaction, step, plan, arrival=arrival), reaction.target
+
+    def _reaction_row(self, delivered: str, reaction: str) -> Transition:
+        found = self.model.reaction_row(self.version, delivered, reaction, self.route)
+        if found is None:
+            raise LookupError(f"the model has no reaction row for {reaction!r} after {delivered!r} on Python "
+                              f"{self.version[0]}.{self.version[1]} via {self.route}")
+        return found
 
     def attributes(self, state: str) -> dict:
         """The cr_* observations the model gives for `state` on this version."""
@@ -94,56 +113,95 @@ class Oracle:
     def _warning(self, category: str, message_key: str) -> list:
         return [category, self.model.message(message_key, name=self.subject_name)]
 
-    def _arrival(self, row: Transition, step: Step) -> list:
-        """The event the body logs when the call resumes it."""
+    def _row_warnings(self, row: Transition) -> list:
+        return [self._warning(row.warns.category, row.warns.message)] if row.warns else []
+
+    def _arrival(self, row: Transition, step: Step, plan: Plan, previous: "Arrival | None") -> "Arrival":
+        """What reaches the layer `row` enters: a value (or a first start), or an exception."""
         arrives = self.model.deliveries[row.enters].get("arrives", "value")
         if arrives == "value":
             if row.receives is None:
-                return ["started"]
-            return ["received", self._value(row.receives, step, None)]
-        error = _thrown(step) if arrives == "thrown" else body.make_exception([arrives])
-        return ["caught", type(error).__name__, str(error)]
+                return Arrival(["started"])
+            value = self._value(row.receives, step, plan, previous)
+            return Arrival(["received", value], value=value)
+        if row.arrives is not None:
+            exception = self._exception(row.arrives, step, plan, previous)
+        elif arrives == "thrown":
+            exception = _described(_thrown(step))
+        else:
+            exception = _described(body.make_exception([arrives]))
+        return Arrival(["caught", exception["type"], exception["message"]], exception=exception)
 
-    def _value(self, word: str, step: Step, plan: Plan | None):
+    def _exception(self, spec, step: Step, plan: Plan | None, arrival: "Arrival | None") -> dict:
+        """The description of the exception a `raises` or `arrives` spec names, with the links it names."""
+        if spec.type == "arrived":
+            description = dict(arrival.exception)
+        elif spec.type in ("thrown", "raised", "awaitee-raised"):
+            made = {"thrown": lambda: _thrown(step), "raised": lambda: body.make_exception(plan.value),
+                    "awaitee-raised": lambda: body.make_exception(plan.awaitee_value)}[spec.type]()
+            description = _described(made)
+        else:
+            payload_type = type(step.payload).__name__
+            description = {"type": spec.type, "cause": None, "context": None,
+                           "message": self.model.message(spec.message, type=payload_type, name=self.subject_name)}
+        if spec.message is not None and spec.type in ("thrown", "raised", "arrived", "awaitee-raised"):
+            # the row says the caller sees another text than the exception's own
+            description["message"] = self.model.message(spec.message, name=self.subject_name)
+        for link in ("cause", "context"):
+            word = getattr(spec, link)
+            if word == "thrown":
+                description[link] = type(_thrown(step)).__name__
+            elif word == "arrived":
+                description[link] = arrival.exception["type"]
+            elif word is not None:
+                description[link] = word
+        return description
+
+    def _value(self, word: str, step: Step, plan: Plan | None, arrival: "Arrival | None" = None):
         if word == "None":
             return None
         if word in ("yielded", "returned"):
             return body.describe_value(plan.value)
+        if word in ("awaitee-yielded", "awaitee-returned"):
+            return body.describe_value(plan.awaitee_value)
         if word in ("sent", "stop-value"):
             return body.describe_value(step.payload)
+        if word == "forwarded":
+            return arrival.value
         raise LookupError(f"unknown value word {word!r}")
 
-    def _handling(self, row: Transition, step: Step) -> str | None:
-        """The type name of the exception the body is handling when it makes re-entrant calls: what arrived
-        at its await, if that was an exception."""
-        arrived = self._arrival(row, step)
-        return arrived[1] if arrived[0] == "caught" else None
-
-    def _outcome(self, row: Transition, step: Step, plan: Plan | None, handling: str | None = None) -> list | None:
+    def _outcome(self, row: Transition, step: Step, plan: Plan | None, handling: str | None = None,
+                 arrival: "Arrival | None" = None) -> list | None:
         """What the caller sees; an exception with the __cause__ and __context__ the row names (None where it
         names none, or `handling` for the context of an exception raised while the body handles one)."""
         if row.returns is not None:
-            return ["returned", self._value(row.returns, step, plan)]
+            return ["returned", self._value(row.returns, step, plan, arrival)]
         if row.raises is None:
             return None
-        spec = row.raises
-        if spec.type in ("thrown", "raised"):
-            error = _thrown(step) if spec.type == "thrown" else body.make_exception(plan.value)
-            description = body.describe_exception(error)
-            del description["cause"], description["context"]
-            if spec.message is not None:  # the row says the caller sees another text than the exception's own
-                description["message"] = self.model.message(spec.message, name=self.subject_name)
-        else:
-            payload_type = type(step.payload).__name__
-            description = {"type": spec.type,
-                           "message": self.model.message(spec.message, type=payload_type, name=self.subject_name)}
-        if spec.value is not None:
-            description["value"] = self._value(spec.value, step, plan)
+        description = self._exception(row.raises, step, plan, arrival)
+        if row.raises.type not in ("arrived",):
+            for link, default in (("cause", None), ("context", handling)):
+                if getattr(row.raises, link) is None:
+                    description[link] = default
+        if row.raises.value is not None:
+            description["value"] = self._value(row.raises.value, step, plan, arrival)
             description.pop("message", None)
-        for link, default in (("cause", None), ("context", handling)):
-            word = getattr(spec, link)
-            description[link] = type(_thrown(step)).__name__ if word == "thrown" else word or default
         return ["raised", description]
+
+
+class Arrival:
+    """What reached a layer (the awaited object, or the body): the event it logs, and the value or the
+    description of the exception."""
+
+    def __init__(self, event: list, value=None, exception: dict | None = None):
+        self.event, self.value, self.exception = event, value, exception
+
+
+def _described(error: BaseException) -> dict:
+    """An exception's description as the body reports it, for an exception that was never raised (no links)."""
+    description = body.describe_exception(error)
+    description["cause"] = description["context"] = None
+    return description
 
 
 def _thrown(step: Step):

@@ -22,17 +22,41 @@ class Reentry:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the body does on one resumption: re-entrant calls first, then its reaction."""
+    """What the body does on one resumption: re-entrant calls first, then its reaction. Where the call reaches
+    the object the body awaits first, `awaitee` is that object's reaction (with `awaitee_value`)."""
 
     reaction: str
     value: object = None
     reentries: tuple[Reentry, ...] = ()
+    awaitee: str | None = None
+    awaitee_value: object = None
 
     def to_script(self) -> dict:
-        return {"reaction": self.reaction, "value": _listify(self.value),
-                "reenter": [[r.call, r.argument, _listify(r.payload)] for r in self.reentries]}
+        script = {"reaction": self.reaction, "value": _listify(self.value),
+                  "reenter": [[r.call, r.argument, _listify(r.payload)] for r in self.reentries]}
+        if self.awaitee is not None:
+            script["awaitee"] = [self.awaitee, _listify(self.awaitee_value)]
+        return script
 
     def describe(self) -> str:
+        return ", then ".join(self.awaitee_words() + self.body_words())
+
+    def awaitee_words(self) -> list[str]:
+        """What the awaited object does, in words (nothing where the call does not reach it)."""
+        value = self.awaitee_value
+        if self.awaitee == "pass":
+            return ["the awaited object passes it on"]
+        if self.awaitee == "await":
+            return [f"the awaited object catches it and passes out {value!r} (the body does not run)"]
+        if self.awaitee == "return":
+            return [f"the awaited object returns {value!r}"]
+        if self.awaitee == "raise":
+            return [f"the awaited object raises {_exception_text(value)}"]
+        return []
+
+    def body_words(self) -> list[str]:
+        if self.awaitee == "await":
+            return []
         words = [f"calls {r.describe()} on itself" for r in self.reentries]
         value = self.value
         if self.reaction == "await":
@@ -47,7 +71,7 @@ class Plan:
             words.append("lets the exception through")
         else:
             words.append(self.reaction)
-        return ", then ".join(words)
+        return words
 
 
 @dataclass(frozen=True)
@@ -72,7 +96,9 @@ class Step:
         plan = data.get("plan")
         if isinstance(plan, dict):
             reentries = tuple(Reentry(str(r[0]), str(r[1]), r[2]) for r in plan.get("reenter", ()))
-            plan = Plan(str(plan.get("reaction")), plan.get("value"), reentries)
+            awaitee = plan.get("awaitee") or [None, None]
+            plan = Plan(str(plan.get("reaction")), plan.get("value"), reentries,
+                        str(awaitee[0]) if awaitee[0] is not None else None, awaitee[1])
         else:
             plan = None
         return cls(str(data.get("call")), str(data.get("argument")), data.get("payload"), plan)

@@ -76,3 +76,23 @@ def example_reaction_value(reaction: str, yielded_values=None):
     if reaction == "await" and yielded_values is not None:
         return yielded_values[0]
     return REACTION_EXAMPLES[reaction]
+
+
+# The awaited object's values (see body.scripted_awaitee): ranges of their own, so that a value it passes
+# out or returns cannot be mistaken for the body's.
+AWAITEE_VALUES = {
+    "pass": st.none(),
+    "await": st.integers(500, 599),
+    "return": st.integers(600, 699),
+    "raise": _exception("awaitee raised"),
+}
+
+AWAITEE_EXAMPLES = {"pass": None, "await": 507, "return": 608, "raise": ["LookupError", "awaitee raised 3"]}
+
+
+def awaitee_value_strategy(reaction: str):
+    return AWAITEE_VALUES[reaction]
+
+
+def example_awaitee_value(reaction: str):
+    return AWAITEE_EXAMPLES[reaction]

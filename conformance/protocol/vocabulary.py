@@ -29,16 +29,30 @@ THROWS_AN_EXCEPTION = tuple(name for name in body.THROW_ARGUMENTS if name != "no
 REACTIONS = body.REACTIONS
 REACTIONS_TO_A_VALUE = tuple(r for r in REACTIONS if r != "propagate")  # nothing was thrown to let through
 
-# What a delivery can make arrive at the body's await: a value, the thrown exception, or an exception the
-# body can be handed by name (body.EXCEPTIONS, such as close()'s GeneratorExit).
-ARRIVALS = ("value", "thrown")
+# The reactions of an awaited object with send/throw/close of its own (body.AWAITEE_REACTIONS), and the
+# layers a delivery can reach: the body, or the object it awaits (which reacts first).
+AWAITEE_REACTIONS = body.AWAITEE_REACTIONS
+LAYER_REACTIONS = {"body": REACTIONS, "awaitee": AWAITEE_REACTIONS}
+
+# The kinds of object the body can await (body.AWAITEES); the model's [awaitees] sections name them.
+AWAITEE_KINDS = tuple(body.AWAITEES)
+
+# What a delivery can make arrive at the body's await: a value, the thrown exception, an exception the
+# body can be handed by name (body.EXCEPTIONS, such as close()'s GeneratorExit), or "exception": whatever
+# exception the row entering it names in its `arrives`.
+ARRIVALS = ("value", "thrown", "exception")
 
 # Outcome words. Those of the call are known from the call alone; those of the body only from its plan,
 # so only a reaction row whose body does that very reaction may use them.
-CALL_VALUE_WORDS = ("None", "sent", "stop-value")
+# "forwarded" is the value an awaited object received, when it passes it on; "arrived" the exception that
+# reached the body's await (what was thrown, unless a row on the way named another in its `arrives`).
+CALL_VALUE_WORDS = ("None", "sent", "stop-value", "forwarded")
 BODY_WORDS = {"yielded": "await", "returned": "return", "raised": "raise"}  # word -> the reaction it needs
-VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned")
-EXCEPTION_WORDS = ("thrown", "raised")
+AWAITEE_WORDS = {"awaitee-yielded": "await", "awaitee-returned": "return", "awaitee-raised": "raise",
+                 "forwarded": "pass"}  # the awaited object's values: word -> its reaction the row must be
+VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned", "awaitee-yielded", "awaitee-returned")
+EXCEPTION_WORDS = ("thrown", "raised", "arrived", "awaitee-raised")
+LINK_WORDS = ("thrown", "arrived")  # the words a cause or context may use besides exception names
 
 # The fields a [messages] text may fill in: {type} (throw()'s argument's type) and {name} (the subject's
 # __qualname__); see oracle.Oracle._outcome and _warning.

@@ -10,7 +10,8 @@ Protocol: one JSON object per line in, one per line out, in order.
   {"op": "hello"}                              -> implementation, version, drivers, capabilities, shape
   {"op": "configure", "inspect": name, "prefix": "CORO_", "attributes": {observation: attribute name}}
   {"op": "subject", "path": file}              -> swap the subject factory (a module with scripted_body)
-  {"op": "begin", "driver": name}              -> a fresh subject (the previous one is released first)
+  {"op": "begin", "driver": name, "awaitee": kind} -> a fresh subject (the previous one is released first)
+                                                  whose body awaits a `kind` object (default: "iterator")
   {"op": "perform", "step": Step.to_json()}    -> {"observation": {outcome, state, attributes, warnings, events}}
   {"op": "end"} / {"op": "echo", "data": x}
 Every answer has "ok"; a refused request has "ok": false and "error" (or "unavailable" for a driver).
@@ -144,6 +145,7 @@ class Agent:
             return {"ok": False, "unavailable": "the agent has no %r driver" % (driver,)}
         self.driver = driver
         self.script = SUBJECTS["Script"]()
+        self.script.awaitee = request.get("awaitee") or "iterator"
         if driver == "generator":
             self.subject = generator_coroutine(self.script)
         else:

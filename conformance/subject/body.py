@@ -6,7 +6,12 @@ child interpreter) queues one *plan* per resumption; a plan is a plain dict, so 
 
     {"reaction": "await" | "return" | "raise" | "raise-stop-iteration" | "propagate",
      "value": the value to await with / return / raise ([type name, message]),
-     "reenter": [[call, argument class, payload], ...]}   # calls the running body makes on itself first
+     "reenter": [[call, argument class, payload], ...],   # calls the running body makes on itself first
+     "awaitee": [reaction, value]}   # optional: what the object the body awaits does when the call reaches it
+
+What the body awaits is its script's `awaitee` kind (AWAITEES): a plain iterator with send() only, or a
+generator or a native coroutine with send/throw/close of their own, whose reaction ("pass" what reached it
+on, "await" again, "return" a value of its own, "raise" another exception) is the plan's "awaitee" entry.
 
 Everything the body sees is logged in `Script.events`, so a driver can report it as an observation.
 """
@@ -60,6 +65,11 @@ THROW_ARGUMENTS = {
 # The reactions the scripted body can have on a resumption (see scripted_body and Script.finish);
 # `propagate` only makes sense when an exception arrived.
 REACTIONS = ("await", "return", "raise", "raise-stop-iteration", "propagate")
+
+# The reactions of an awaited object with send/throw/close of its own (see scripted_awaitee): pass on what
+# reached it (return the sent value, let the exception through), pass a value out again, return a value of
+# its own, raise another exception.
+AWAITEE_REACTIONS = ("pass", "await", "return", "raise")
 
 
 def throw_arguments(argument, payload):
@@ -155,6 +165,70 @@ class Suspend:
         return self.value
 
 
+def scripted_awaitee(script, value):
+    """A generator the body awaits (its __await__ is this generator): passes `value` out, then reacts to what
+    the caller's call delivers to it as the script's plan says."""
+    while True:
+        try:
+            received = yield value
+        except BaseException as error:
+            reaction, value = script.awaitee_reaction(["caught", type(error).__name__, str(error)])
+            if reaction == "pass":
+                raise
+            if reaction == "raise":
+                raise make_exception(value)
+        else:
+            reaction, value = script.awaitee_reaction(["received", describe_value(received)])
+            if reaction == "pass":
+                return received
+            if reaction == "raise":
+                raise make_exception(value)
+        if reaction == "return":
+            return value
+
+
+async def scripted_awaitee_coroutine(script, value):
+    """The same awaited object as a native coroutine, which the body awaits directly."""
+    while True:
+        try:
+            received = await Suspend(value)
+        except BaseException as error:
+            reaction, value = script.awaitee_reaction(["caught", type(error).__name__, str(error)])
+            if reaction == "pass":
+                raise
+            if reaction == "raise":
+                raise make_exception(value)
+        else:
+            reaction, value = script.awaitee_reaction(["received", describe_value(received)])
+            if reaction == "pass":
+                return received
+            if reaction == "raise":
+                raise make_exception(value)
+        if reaction == "return":
+            return value
+
+
+class AwaitsGenerator:
+    """An awaitable whose __await__ is a scripted_awaitee generator (so `await` delegates to it)."""
+
+    def __init__(self, script, value):
+        self.iterator = scripted_awaitee(script, value)
+
+    def __await__(self):
+        return self.iterator
+
+    def __iter__(self):  # `yield from` in a generator-based coroutine
+        return self.iterator
+
+
+# What the body can await, by kind: each maker takes (script, value passed out) and returns the awaitable.
+AWAITEES = {
+    "iterator": lambda script, value: Suspend(value),
+    "generator": AwaitsGenerator,
+    "coroutine": scripted_awaitee_coroutine,
+}
+
+
 # Scripts made so far in this process: each has its own number. A module-level list, not a class attribute
 # assigned through the class: mypyc refuses that ("Only class variables defined as ClassVar can be assigned to").
 SCRIPTS_MADE = [0]
@@ -172,6 +246,7 @@ class Script:
         self.observer = None  # optional: returns (state, attributes) of the subject, seen from inside
         self.pauses = 0  # how many times the body has reached an await point (an event loop waits for it)
         self.before_reentry = None  # optional: told (call, argument) before each re-entrant call is made
+        self.awaitee = "iterator"  # the kind of object the body awaits: a key of AWAITEES
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -196,9 +271,23 @@ class Script:
         return "Script(%d)" % (self.number,)
 
     def pause(self, value):
-        """The await point the body awaits next, passing `value` out."""
+        """The awaitable the body awaits next, passing `value` out."""
         self.pauses += 1
-        return Suspend(value)
+        make = AWAITEES.get(self.awaitee)
+        if make is None:
+            raise SuiteError("unknown awaitee kind %r; known: %s" % (self.awaitee, ", ".join(AWAITEES)))
+        return make(self, value)
+
+    def awaitee_reaction(self, event):
+        """The awaited object's reaction (reaction, value) to what reached it, taken from the current plan.
+        Without one (the object is being finalized, or the call never meant to reach it) it passes on what
+        reached it and logs nothing."""
+        plan = self.plans[0] if self.plans else {}
+        reaction = plan.pop("awaitee", None)
+        if reaction is None:
+            return "pass", None
+        self.events.append(["awaitee"] + event)
+        return reaction[0], reaction[1]
 
     def started(self):
         return self._next("await", ["started"])
