@@ -21,7 +21,7 @@ from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
     add_depth_argument,
-    checked_depth,
+    chosen_depth,
     chosen_seed,
     progress_printer,
     python_version,
@@ -54,7 +54,7 @@ def register_check(commands) -> None:
     check.add_argument("--examples", type=int, metavar="N",
                        help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
                             "0: no Hypothesis, the tour and --depth alone)")
-    add_depth_argument(check, DEFAULT_DEPTH)
+    add_depth_argument(check, str(DEFAULT_DEPTH))
     check.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
     check.add_argument("--messages", choices=("strict", "lenient"), default="strict",
                        help="strict: a different exception message is a failure; lenient: types only")
@@ -89,7 +89,7 @@ def options_from(arguments) -> CheckOptions:
     options = CheckOptions(examples=arguments.examples, seed=seed,
                            strict_messages=arguments.messages == "strict",
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
-                           baseline=arguments.baseline, depth=checked_depth(arguments))
+                           baseline=arguments.baseline, depth=chosen_depth(arguments, DEFAULT_DEPTH))
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     models = [load_model("coroutine")]

@@ -10,7 +10,7 @@ from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
     add_depth_argument,
-    checked_depth,
+    chosen_depth,
     chosen_seed,
     progress_printer,
     python_version,
@@ -50,7 +50,8 @@ def register_run(commands) -> None:
     run.add_argument("--examples", type=int, metavar="N",
                      help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
                           "0: no Hypothesis, the tour and --depth alone)")
-    add_depth_argument(run, DEFAULT_DEPTH)
+    add_depth_argument(run, f"{DEFAULT_DEPTH}; through the agent (--interpreter, --subject) 0, as each sequence "
+                            f"there costs a round trip and, where the child collects lazily, a garbage collection")
     run.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
     run.add_argument("--messages", choices=("strict", "lenient"), default="strict",
                      help="strict: a different exception message is a failure; lenient: types only (default strict)")
@@ -100,7 +101,9 @@ def run_options(arguments) -> RunOptions:
     for option, path in (("--report", arguments.report), ("--junit", arguments.junit), ("--html", arguments.html)):
         check_writable_file(path, option)  # before the run, so that no result is lost to an unwritable path
     seed = chosen_seed(arguments)
-    options = RunOptions(examples=arguments.examples, seed=seed, depth=checked_depth(arguments),
+    in_process = not arguments.interpreter and arguments.subject == "native"
+    options = RunOptions(examples=arguments.examples, seed=seed,
+                         depth=chosen_depth(arguments, DEFAULT_DEPTH if in_process else 0),
                          strict_messages=arguments.messages == "strict", model_path=arguments.model)
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
