@@ -142,16 +142,19 @@ class Entry:
 
 
 def combine(context: Context, dimensions, chosen: dict, weight: float) -> list[tuple[dict, float]]:
-    """Every combination of the dimensions' choices after `chosen`, in order, each with its weight (its share
-    of `weight`, split among siblings by their Choice weights)."""
+    """Every combination of the dimensions' choices after `chosen`, in order, each with its weight: its share
+    of `weight`, split among siblings by their Choice weights (a choice that leads to no step at all, say a
+    call with no argument class the driver can make here, takes no share)."""
     if not dimensions:
         return [(chosen, weight)]
-    options = dimensions[0](context, chosen)
-    total = sum(option.weight for option in options)
-    found = []
-    for option in options:
-        found += combine(context, dimensions[1:], {**chosen, **dict(option.fields)}, weight * option.weight / total)
-    return found
+    branches = []
+    for option in dimensions[0](context, chosen):
+        below = combine(context, dimensions[1:], {**chosen, **dict(option.fields)}, 1.0)
+        if below:
+            branches.append((option.weight, below))
+    total = sum(option_weight for option_weight, _ in branches)
+    return [(fields, weight * option_weight / total * share)
+            for option_weight, below in branches for fields, share in below]
 
 
 def state_entries(oracle: Oracle, driver, state: str) -> list[Entry]:
