@@ -1,11 +1,13 @@
 """The step alphabet: every step the model allows from each state, for one oracle and driver, built once.
 
 A step is put together from *dimensions*, each chosen by one small function: the call, its argument class,
-the payload (one representative per argument class), and, for a call that resumes the body, the plan: the
-body's reaction, its value, and a re-entrant call or none. Each function reads what it offers from the
-model, the oracle or the driver, never from a list of its own; a new dimension is one more function in
-STEP_DIMENSIONS or PLAN_DIMENSIONS. The enumerator (every sequence up to a depth) and the Hypothesis machine
-(one draw per step from the current state's entries) both read this one table.
+the payload (one representative per argument class), and, for a call that resumes the body, the plan: what
+the awaited object does where the call reaches it first, the body's reaction and its value, and a re-entrant
+call or none. Each function reads what it offers from the model, the oracle or the driver, never from a list
+of its own, and returns its choices for the step chosen so far; a new dimension is one more function in
+STEP_DIMENSIONS or PLAN_DIMENSIONS (and, for a plan, a field of Plan). The tour (its steps without a re-entrant
+call), the enumerator (every sequence up to a depth) and the Hypothesis machine (one draw a step from the
+current state's entries) all read this one table, with the model's prediction for each entry made once.
 """
 
 from __future__ import annotations

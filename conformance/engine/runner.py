@@ -59,7 +59,7 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     started = time.perf_counter()
     say = progress or (lambda text: None)
     checkpoint = Checkpoint(options, results, started)
-    sequences, exercisable = plan_tour(session.oracle, driver)
+    sequences, exercisable = plan_tour(session.oracle, driver, alphabet=session.alphabet)
     results.exercisable = exercisable
     results.unexercisable = unexercisable(session.oracle, driver, exercisable)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
@@ -116,7 +116,8 @@ def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
         if (len(avoid), len(results.covered)) == before or replan == MAX_REPLANS:
             session.follow_observed = False  # the last pass: through the deviating moves, trusting the model
             avoid = set()
-        sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered)
+        sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered,
+                                 session.alphabet)
         sequences = [s for s in sequences if s]  # an empty path: the final calls of the initial state, made already
     session.follow_observed = True
     return deviating
