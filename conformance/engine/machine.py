@@ -15,7 +15,7 @@ from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from conformance.engine.alphabet import Alphabet, Entry
+from conformance.engine.alphabet import Alphabet
 from conformance.engine.session import Avoided, ConformanceFailure, Session
 
 STEP_NUMBER = st.integers(0, Alphabet.RESOLUTION - 1)  # the one draw of a step (see Alphabet.pick)
@@ -38,11 +38,13 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
             entry = alphabet.pick(session.state, number)
             if entry is None:
                 reject()
-            self.take(entry)
+            self.judge(session.take_entry, entry)
 
-        def take(self, entry: Entry | None, step=None) -> None:
+        def judge(self, take, step) -> None:
+            """Make a step with `take`; a failure not reported already fails the example (Hypothesis shrinks
+            it), one reported already ends the example as invalid, so the run looks for others."""
             try:
-                record = session.take_entry(entry) if entry is not None else session.take(step)
+                record = take(step)
             except Avoided:
                 reject()
             if record.failures:
@@ -57,7 +59,7 @@ def build_machine(session: Session, known: set[str] = frozenset()) -> type[RuleB
             try:
                 if sys.exc_info()[0] is None:
                     for step in session.final_steps():
-                        self.take(None, step)
+                        self.judge(session.take, step)
             finally:
                 session.end()
 
