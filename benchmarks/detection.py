@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE  # noqa: E402
 from conformance.checking.check import CheckOptions, check  # noqa: E402
+from conformance.engine.runner import DEFAULT_DEPTH  # noqa: E402  (what `coroconf check` does by default)
 
 
 def interpreter_for(version: tuple[int, int]) -> str | None:
@@ -48,7 +49,7 @@ def interpreter_for(version: tuple[int, int]) -> str | None:
 
 def measure_in_process(factory, examples) -> dict:
     started = time.perf_counter()
-    result = check("wrapper", factory, CheckOptions(examples=examples))
+    result = check("wrapper", factory, CheckOptions(examples=examples, depth=DEFAULT_DEPTH))
     detection = result.report["detection"]
     return {"detected": not result.conforms, "first_failure_seconds": detection["first_failure_seconds"],
             "calls": detection["shortest_failure_calls"], "seconds": time.perf_counter() - started,
@@ -130,7 +131,8 @@ PASS_THROUGH = ("examples.decorators:logged", "examples.decorators:plain")  # `r
 def pass_through_decorators(examples) -> bool:
     """The ordinary `async def` decorators must conform (to their baseline, a coroutine that awaits the body):
     a detector that also flags them is useless. Checked in process, every driver."""
-    verdicts = {spec: check("decorator", spec, CheckOptions(examples=examples)) for spec in PASS_THROUGH}
+    verdicts = {spec: check("decorator", spec, CheckOptions(examples=examples, depth=DEFAULT_DEPTH))
+                for spec in PASS_THROUGH}
     for spec, result in verdicts.items():
         print(f"pass-through decorator {spec}: {'conforms' if result.conforms else 'DEVIATES (a false positive!)'}"
               f" (baseline: {result.subject.baseline_text})")

@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE
 from conformance.checking.check import CheckOptions, check
+from conformance.engine import runner
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +26,9 @@ def quiet_finalizers(monkeypatch):
 
 
 def test_the_correct_forwarding_wrapper_is_not_reported():
-    result = check("wrapper", CORRECT, QUICK)
+    result = check("wrapper", CORRECT, CheckOptions(examples=1, depth=3))
     assert result.conforms, [f["text"] for f in result.failures]
+    assert all(r.depth["sequences"] == r.depth["planned"] for r in result.results)
 
 
 @pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None and n not in ISOLATE])
@@ -37,6 +39,18 @@ def test_each_broken_wrapper_is_detected(name):
     shortest = result.shortest_failure()
     if shortest is not None:  # a missing __await__ fails whole drivers, with no call sequence
         assert len([s for s in shortest["steps"] if s["call"] != "collect"]) <= 3, shortest["text"]
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None and n not in ISOLATE])
+def test_each_broken_wrapper_is_found_by_the_depth_3_sequences_alone(name, monkeypatch):
+    """No tour and no Hypothesis: every sequence of at most 3 calls, and nothing else, finds each one."""
+    monkeypatch.setattr(runner, "take_tour", lambda session, sequences, checkpoint: 0)
+    factory, bug, _ = BROKEN[name]
+    result = check("wrapper", factory, CheckOptions(examples=0, depth=3))
+    assert not result.conforms, f"{name} ({bug}) was not found by the depth-3 sequences"
+    found = [f for f in result.failures if f.get("steps")]
+    assert all(f["source"] == "depth" for f in found)
+    assert found or any(r.error for r in result.results), "not conforming, yet no failure and no driver error"
 
 
 @pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is not None])

@@ -158,7 +158,8 @@ BAD_INPUT = [
     (["tests.check_fixtures.bad_inputs:decorator_returns_none", "--kind", "decorator"], "expected a callable"),
     (["tests.check_fixtures.bad_inputs:hangs", "--kind", "wrapper", "--timeout", "0.3"], "did not return within 0.3 s"),
     (["tests.check_fixtures.bad_inputs:hangs", "--kind", "awaitable", "--timeout", "0.3"], "did not return within"),
-    (["examples.tracing:traced", "--kind", "wrapper", "--examples", "0"], "--examples must be at least 1"),
+    (["examples.tracing:traced", "--kind", "wrapper", "--examples", "-1"], "--examples must be 0 or more"),
+    (["examples.tracing:traced", "--kind", "wrapper", "--depth", "-1"], "--depth must be 0 or more"),
 ]
 
 

@@ -57,6 +57,7 @@ def test_a_deviation_exits_1_and_names_the_transition(tmp_path):
 
 @pytest.mark.parametrize("arguments, words", [
     (["run", "--examples", "-1"], "--examples must be at least 0"),
+    (["run", "--depth", "-2"], "--depth must be 0 or more"),
     (["run", "--driver", "teleport"], "invalid choice: 'teleport'"),
     (["run", "--profile", "three"], "expected a Python version"),
     (["model", "--state", "SLEEPING"], "unknown state 'SLEEPING'"),

@@ -54,6 +54,7 @@ class CheckOptions:
     probes: bool = True  # run the model's probes that take the object under test (a wrapper or decorator)
     skip_probes: list = field(default_factory=list)  # probe ids that crashed an earlier child
     origin_tracking: int = 0  # make the subjects under sys.set_coroutine_origin_tracking_depth(this), if > 0
+    depth: int = 0  # check every sequence of at most this many calls (0: none)
 
 
 @dataclass
@@ -130,7 +131,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
                                  require_observable=options.require_observable, avoid=options.avoid,
-                                 origin_tracking=options.origin_tracking)
+                                 origin_tracking=options.origin_tracking, depth=options.depth)
         # Drivers the object cannot support at all fail at once, so they go first.
         order = sorted(options.drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None

@@ -102,7 +102,7 @@ def child_command(target: str, kind: str, options, driver: str | None, report_pa
                *which, "--report", str(report_path), "--quiet", "--in-process",
                "--messages", "strict" if options.strict_messages else "lenient", "--timeout", str(options.timeout),
                "--seed", str(options.seed), "--baseline", options.baseline, "--avoid", str(avoid_path),
-               "--profile", "%d.%d" % tuple(options.version)]
+               "--profile", "%d.%d" % tuple(options.version), "--depth", str(options.depth)]
     if options.examples is not None:
         command += ["--examples", str(options.examples)]
     if options.require_observable:

@@ -20,11 +20,14 @@ from conformance.checking.subjects import (
 from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
+    add_depth_argument,
     add_origin_tracking,
+    chosen_depth,
     chosen_seed,
     progress_printer,
     python_version,
 )
+from conformance.engine.runner import DEFAULT_DEPTH
 from conformance.errors import UsageError
 from conformance.output.paths import check_writable_file
 from conformance.output.report import (
@@ -51,7 +54,9 @@ def register_check(commands) -> None:
     check.add_argument("--driver", dest="drivers", action="append", choices=WRAPPER_DRIVERS, metavar="NAME",
                        help=f"a driver to use (repeatable; default: all of {', '.join(WRAPPER_DRIVERS)})")
     check.add_argument("--examples", type=int, metavar="N",
-                       help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples)")
+                       help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
+                            "0: no Hypothesis, the tour and --depth alone)")
+    add_depth_argument(check, str(DEFAULT_DEPTH))
     check.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
     check.add_argument("--messages", choices=("strict", "lenient"), default="strict",
                        help="strict: a different exception message is a failure; lenient: types only")
@@ -81,15 +86,16 @@ def register_check(commands) -> None:
 
 
 def options_from(arguments) -> CheckOptions:
-    if arguments.examples is not None and arguments.examples < 1:
-        raise UsageError(f"--examples must be at least 1, found {arguments.examples}")
+    if arguments.examples is not None and arguments.examples < 0:
+        raise UsageError(f"--examples must be 0 or more (0: no Hypothesis), found {arguments.examples}")
     if arguments.timeout <= 0:
         raise UsageError(f"--timeout must be positive, found {arguments.timeout:g}")
     seed = chosen_seed(arguments)
     options = CheckOptions(examples=arguments.examples, seed=seed,
                            strict_messages=arguments.messages == "strict",
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
-                           baseline=arguments.baseline, origin_tracking=arguments.origin_tracking)
+                           baseline=arguments.baseline, origin_tracking=arguments.origin_tracking,
+                           depth=chosen_depth(arguments, DEFAULT_DEPTH))
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
     models = [load_model("coroutine")]

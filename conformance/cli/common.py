@@ -6,6 +6,7 @@ import argparse
 import random
 import sys
 
+from conformance.errors import UsageError
 from conformance.protocol.model import version_tuple
 
 EXIT_OK, EXIT_DEVIATION, EXIT_USAGE = 0, 1, 2
@@ -42,6 +43,22 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def add_depth_argument(parser, default_text: str) -> None:
+    """--depth K, shared by the commands that run the engine (its default is the command's to choose)."""
+    parser.add_argument("--depth", type=int, metavar="K",
+                        help=f"after the tour, check every sequence of at most K calls the model allows (a "
+                             f"re-entrant call the body makes counts as one; 0: none; default {default_text})")
+
+
+def chosen_depth(arguments, default: int) -> int:
+    """--depth, or the command's default; one line and exit 2 for a negative depth."""
+    if arguments.depth is None:
+        return default
+    if arguments.depth < 0:
+        raise UsageError(f"--depth must be 0 or more (0: no exhaustive sequences), found {arguments.depth}")
+    return arguments.depth
 
 
 def chosen_seed(arguments) -> int:

@@ -10,7 +10,9 @@ import sys
 from conformance.cli.common import (
     EXIT_DEVIATION,
     EXIT_OK,
+    add_depth_argument,
     add_origin_tracking,
+    chosen_depth,
     chosen_seed,
     progress_printer,
     python_version,
@@ -19,6 +21,7 @@ from conformance.drivers import DRIVERS
 from conformance.drivers.probing import AgentProber, InProcessProber
 from conformance.engine.probing import run_probes
 from conformance.engine.runner import (
+    DEFAULT_DEPTH,
     RunOptions,
     run_driver_by_name,
     run_driver_in_child,
@@ -43,13 +46,16 @@ from conformance.remote.compiled import SUBJECTS, build, build_probes
 
 def register_run(commands) -> None:
     run = commands.add_parser("run", help="run the conformance suite against this interpreter's coroutines",
-                              description="Tour every transition of the model, then let Hypothesis search for "
-                                          "deviations, once per driver.")
+                              description="Tour every transition of the model, check every sequence of up to "
+                                          "--depth calls, then let Hypothesis search for deviations, once per "
+                                          "driver.")
     run.add_argument("--driver", dest="drivers", action="append", choices=sorted(DRIVERS), metavar="NAME",
                      help=f"a driver to run (repeatable; default: all of {', '.join(DRIVERS)})")
     run.add_argument("--examples", type=int, metavar="N",
                      help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
-                          "0: the deterministic tour alone)")
+                          "0: no Hypothesis, the tour and --depth alone)")
+    add_depth_argument(run, f"{DEFAULT_DEPTH}; through the agent (--interpreter, --subject) 0, as each sequence "
+                            f"there costs a round trip and, where the child collects lazily, a garbage collection")
     run.add_argument("--seed", type=int, help="seed Hypothesis, to reproduce a run")
     run.add_argument("--messages", choices=("strict", "lenient"), default="strict",
                      help="strict: a different exception message is a failure; lenient: types only (default strict)")
@@ -102,7 +108,9 @@ def run_options(arguments) -> RunOptions:
     for option, path in (("--report", arguments.report), ("--junit", arguments.junit), ("--html", arguments.html)):
         check_writable_file(path, option)  # before the run, so that no result is lost to an unwritable path
     seed = chosen_seed(arguments)
+    in_process = not arguments.interpreter and arguments.subject == "native"
     options = RunOptions(examples=arguments.examples, seed=seed,
+                         depth=chosen_depth(arguments, DEFAULT_DEPTH if in_process else 0),
                          strict_messages=arguments.messages == "strict", model_path=arguments.model,
                          origin_tracking=arguments.origin_tracking)
     if arguments.drivers:

@@ -37,6 +37,7 @@ class DriverResults:
     started: float = field(default_factory=time.perf_counter)
     first_failure_seconds: float | None = None  # how long until the first failing step was seen
     cut_short: set = field(default_factory=set)  # transitions planned in tour sequences that ended early
+    depth: dict = field(default_factory=dict)  # the exhaustive exploration's figures (enumerator.explore)
 
     @property
     def blocked(self) -> list[str]:

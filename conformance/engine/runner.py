@@ -12,6 +12,7 @@ from hypothesis.stateful import get_state_machine_test
 
 from conformance.drivers import DRIVERS, DriverUnavailable
 from conformance.drivers.agent import AgentDriver
+from conformance.engine.enumerator import explore
 from conformance.engine.machine import build_machine, machine_settings
 from conformance.engine.results import DriverResults
 from conformance.engine.session import Avoided, ConformanceFailure, Session
@@ -27,6 +28,7 @@ from conformance.remote.targets import AgentProcess, resolve_target
 from conformance.subject.body import SuiteError
 
 PROGRESS_SECONDS = 5.0  # how often a long Hypothesis phase says how far it is
+DEFAULT_DEPTH = 3  # `coroconf run` and `check` check every sequence of at most this many calls (see README)
 CHECKPOINT_SECONDS = 1.0  # how often a driver's results so far are handed to RunOptions.checkpoint
 
 
@@ -42,6 +44,7 @@ class RunOptions:
     checkpoint: object = None  # called with a driver's results so far, every second or so, to save them
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
     origin_tracking: int = 0  # make the subjects under sys.set_coroutine_origin_tracking_depth(this), if > 0
+    depth: int = 0  # check every sequence of at most this many calls after the tour (0: none)
 
 
 MAX_ROUNDS = 8  # Hypothesis runs per driver, each looking for a violated transition not yet reported
@@ -58,15 +61,18 @@ def run_driver(model: Model, driver, options: RunOptions, progress=None) -> Driv
     started = time.perf_counter()
     say = progress or (lambda text: None)
     checkpoint = Checkpoint(options, results, started)
-    sequences, exercisable = plan_tour(session.oracle, driver)
+    sequences, exercisable = plan_tour(session.oracle, driver, alphabet=session.alphabet)
     results.exercisable = exercisable
     results.unexercisable = unexercisable(session.oracle, driver, exercisable)
     say(f"{driver.name}: touring {len(exercisable)} transitions in {len(sequences)} call sequences")
     try:
         deviating = take_tour(session, sequences, checkpoint)
         say(f"{driver.name}: tour done, {len(results.covered)}/{len(exercisable)} covered, "
-            f"{deviating} deviating sequences; running Hypothesis")
-        if options.examples != 0:  # 0: the deterministic tour alone (for expected-verdict comparisons)
+            f"{deviating} deviating sequences")
+        if options.depth:
+            explore(session, options.depth, checkpoint.save, say)
+        if options.examples != 0:  # 0: no Hypothesis (the tour, and the depth if asked for)
+            say(f"{driver.name}: running Hypothesis")
             hypothesis_rounds(session, options, checkpoint, say)
     finally:
         driver.finish()
@@ -112,7 +118,8 @@ def take_tour(session: Session, sequences, checkpoint: Checkpoint) -> int:
         if (len(avoid), len(results.covered)) == before or replan == MAX_REPLANS:
             session.follow_observed = False  # the last pass: through the deviating moves, trusting the model
             avoid = set()
-        sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered)
+        sequences, _ = plan_tour(session.oracle, session.driver, frozenset(avoid), results.covered,
+                                 session.alphabet)
         sequences = [s for s in sequences if s]  # an empty path: the final calls of the initial state, made already
     session.follow_observed = True
     return deviating

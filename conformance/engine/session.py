@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conformance.engine.alphabet import Alphabet, Entry
 from conformance.engine.results import DriverResults
 from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import (
@@ -96,6 +97,7 @@ class Session:
         self.history: list[StepRecord] = []
         self.on_begin = None  # called at the start of every example (the runner's progress lines)
         self.follow_observed = True  # after a step seen in another model state, go on from that state
+        self._alphabet = None
 
     def begin(self) -> None:
         self.driver.begin()
@@ -105,10 +107,12 @@ class Session:
         if self.on_begin is not None:
             self.on_begin()
 
-    def take(self, step: Step) -> StepRecord:
-        """Predict, perform, compare and record one step; move to the model's next state."""
+    def take(self, step: Step, prediction: Prediction | None = None) -> StepRecord:
+        """Predict, perform, compare and record one step; move to the model's next state. `prediction`: the
+        oracle's prediction for `step` from the current state, made already (the alphabet's)."""
         try:
-            prediction = self.oracle.predict(self.state, step, self.driver.origin)
+            if prediction is None or self.driver.origin:  # an origin makes the warning's text this subject's
+                prediction = self.oracle.predict(self.state, step, self.driver.origin)
         except Exception as error:  # the oracle's bug, or a model it cannot read: never the subject's doing
             raise SuiteError(f"the oracle could not predict {step.describe()} from {self.state}: "
                              f"{type(error).__name__}: {error}") from error
@@ -151,6 +155,17 @@ class Session:
             return observed
         record.lost = True
         return predicted
+
+    @property
+    def alphabet(self) -> Alphabet:
+        """Every step the model allows from each state for this oracle and driver (built once)."""
+        if self._alphabet is None:
+            self._alphabet = Alphabet(self.oracle, self.driver)
+        return self._alphabet
+
+    def take_entry(self, entry: Entry) -> StepRecord:
+        """Take an alphabet entry, with its prediction where the session is in the state it was made for."""
+        return self.take(entry.step, entry.prediction if entry.source == self.state else None)
 
     def can_take(self, step: Step) -> bool:
         """Whether the model has an answer for `step` from the current state (a planned step may have none

@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 
 import networkx
 
+from conformance.engine.alphabet import Alphabet
 from conformance.protocol.model import RUNNING
 from conformance.protocol.oracle import Oracle
-from conformance.protocol.steps import Plan, Reentry, Step
-from conformance.protocol.values import example_awaitee_value, example_payload, example_reaction_value
+from conformance.protocol.steps import Reentry, Step
+from conformance.protocol.values import example_payload
 
 
 @dataclass(frozen=True)
@@ -26,47 +27,12 @@ class Move:
     transitions: tuple[str, ...]
 
 
-def moves(oracle: Oracle, driver) -> list[Move]:
-    """Every (state, call, argument[, reaction]) move this driver can make, in model order."""
-    model = oracle.model
-    found = []
-    for state in model.states:
-        if state == RUNNING:
-            continue
-        for call, argument in model.interactive_calls():
-            row = oracle.row(state, call, argument)
-            if row is None or not driver.can_deliver(call, argument):
-                continue
-            payload = driver.payload_override(call, argument)
-            if payload is None:
-                payload = example_payload(call, argument)
-            if row.enters is None:
-                found.append(Move(state, row.target, Step(call, argument, payload), (row.id,)))
-                continue
-            for plan, transitions, target in plan_choices(oracle, driver, row.enters):
-                found.append(Move(state, target, Step(call, argument, payload, plan), (row.id,) + transitions))
-    return found
-
-
-def plan_choices(oracle: Oracle, driver, delivered: str) -> list[tuple[Plan, tuple[str, ...], str]]:
-    """Every way a call that enters `delivered` can go on, one example value each: (the plan, the reaction
-    rows it takes, the state after). An awaited object's reaction comes first, where the call reaches it."""
-    model = oracle.model
-    found = []
-    for reaction in oracle.reactions(delivered):
-        row = model.reaction_row(oracle.version, delivered, reaction, oracle.route)
-        if model.layer(delivered) == "body":
-            found.append((Plan(reaction, example_reaction_value(reaction, driver.yielded_values())),
-                          (row.id,), row.target))
-            continue
-        value = example_awaitee_value(reaction)
-        if row.enters is None:  # the awaited object answers; the body's plan is never used
-            plan = Plan("await", example_reaction_value("await", driver.yielded_values()))
-            found.append((replace(plan, awaitee=reaction, awaitee_value=value), (row.id,), row.target))
-            continue
-        for plan, transitions, target in plan_choices(oracle, driver, row.enters):
-            found.append((replace(plan, awaitee=reaction, awaitee_value=value), (row.id,) + transitions, target))
-    return found
+def moves(oracle: Oracle, driver, alphabet: Alphabet | None = None) -> list[Move]:
+    """Every move this driver can make, in model order: the alphabet's steps without a re-entrant call (state,
+    call, argument, and where the call resumes the body, what the awaited object and the body do)."""
+    alphabet = alphabet or Alphabet(oracle, driver)
+    return [Move(entry.source, entry.target, entry.step, tuple(entry.prediction.transitions))
+            for entries in alphabet.entries.values() for entry in entries if entry.calls == 1]
 
 
 def move_key(state: str, step: Step) -> tuple:
@@ -75,12 +41,13 @@ def move_key(state: str, step: Step) -> tuple:
             step.plan.awaitee if step.plan else None)
 
 
-def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=()) -> tuple[list[list[Step]], list[str]]:
+def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=(),
+              alphabet: Alphabet | None = None) -> tuple[list[list[Step]], list[str]]:
     """The call sequences of the tour, and the ids of every transition they exercise. `avoid`: move keys
     (move_key) not to make, because the subject deviated there; `covered`: transitions exercised already,
-    for which no sequence is planned."""
+    for which no sequence is planned; `alphabet`: the oracle's and driver's, where it is built already."""
     model = oracle.model
-    all_moves = [m for m in moves(oracle, driver) if move_key(m.source, m.step) not in avoid]
+    all_moves = [m for m in moves(oracle, driver, alphabet) if move_key(m.source, m.step) not in avoid]
     graph = networkx.DiGraph()
     graph.add_nodes_from(model.states)
     for move in all_moves:

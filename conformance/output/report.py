@@ -50,6 +50,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             "driver": result.driver, "route": result.route, "model": result.model,
             "description": result.description, "profile": result.version, "examples": result.examples,
             "steps": result.steps, "seconds": round(result.seconds, 3), "error": result.error,
+            "depth": result.depth or None,
             "not_applicable": result.not_applicable, "subject_output": result.output,
             "coverage": {"covered": len(result.covered), "exercisable": len(result.exercisable),
                          "blocked": len(result.blocked)},
@@ -61,7 +62,7 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
         "format": REPORT_FORMAT, "tool_version": __version__, "partial": partial,
         "interpreter": interpreter or interpreter_info(),
         "profile": "%d.%d" % tuple(options.version), "strict_messages": options.strict_messages,
-        "seed": options.seed, "examples": options.examples,
+        "seed": options.seed, "examples": options.examples, "depth": getattr(options, "depth", 0),
         "origin_tracking": getattr(options, "origin_tracking", 0),
         "models": {name: {"path": str(model.path), "digest": model_digest(model)} for name, model in models.items()},
         "drivers": drivers,
@@ -272,7 +273,7 @@ def verdict_summary(transitions: list[dict]) -> dict[str, int]:
 
 def summary_table(report: dict) -> str:
     """The closing table of `coroconf run`: one row per driver, its transitions counted by verdict."""
-    header = ("driver", "model", "covered") + SUMMARY_COUNTS + ("examples", "steps", "seconds", "verdict")
+    header = ("driver", "model", "covered") + SUMMARY_COUNTS + ("depth", "examples", "steps", "seconds", "verdict")
     rows = [header]
     for driver in report["drivers"]:
         counts = verdict_summary(driver["transitions"])
@@ -280,7 +281,7 @@ def summary_table(report: dict) -> str:
         share = 100.0 * coverage["covered"] / coverage["exercisable"] if coverage["exercisable"] else 0.0
         rows.append((driver["driver"], driver["model"],
                      f'{coverage["covered"]}/{coverage["exercisable"]} ({share:.0f}%)',
-                     *(str(counts[word]) for word in SUMMARY_COUNTS),
+                     *(str(counts[word]) for word in SUMMARY_COUNTS), depth_text(driver.get("depth")),
                      str(driver["examples"]), str(driver["steps"]),
                      f'{driver["seconds"]:.1f}', driver["error"] and "error" or driver["verdict"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -288,3 +289,14 @@ def summary_table(report: dict) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     probes = probe_summary(report)
     return "\n".join(lines + ([probes] if probes else []))
+
+
+def depth_text(depth: dict | None) -> str:
+    """The summary's depth cell: the depth every sequence up to which was checked, and how many sequences
+    that took ("3 (3594 seq)"); the depth asked for too, when the run stopped short of it; "-" for none."""
+    if not depth:
+        return "-"
+    reached = "none" if depth["reached"] is None else str(depth["reached"])
+    if depth["reached"] != depth["requested"]:
+        reached += f' of {depth["requested"]}'
+    return f'{reached} ({depth["sequences"]} seq)'
