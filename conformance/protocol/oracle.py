@@ -105,12 +105,14 @@ class Oracle:
         return ["caught", type(error).__name__, str(error)]
 
     def _value(self, word: str, step: Step, plan: Plan | None):
+        """The description of the value a row's word names, made the way the body makes it from its spec and
+        described the way a driver describes what it saw."""
         if word == "None":
             return None
         if word in ("yielded", "returned"):
-            return body.describe_value(plan.value)
+            return body.describe_value(body.make_value(plan.value))
         if word in ("sent", "stop-value"):
-            return body.describe_value(step.payload)
+            return body.describe_value(body.make_value(step.payload))
         raise LookupError(f"unknown value word {word!r}")
 
     def _handling(self, row: Transition, step: Step) -> str | None:
