@@ -87,15 +87,16 @@ def value_class(spec) -> str:
     return "number"
 
 
-# The order in which the tour hands out each role's classes: a tagged number first (the paths use it), then an
-# order chosen so that the few moves of each role on one driver reach different classes (the returns, fewest,
-# get a tuple of several items and an exception early; None comes from NONE_VARIANTS for await and return).
+# The order in which the tour hands out each role's classes: a tagged number first (the paths use it; the planned
+# moves start after it), then an order chosen so that the few moves of each role on one driver reach different
+# classes (the returns, fewest, get a tuple of several items and an exception first; None comes from
+# NONE_VARIANTS for await and return).
 TOUR_ORDER = {
     "returned": ("number", "tuple", "exception", "StopIteration", "one-element tuple", "exception class",
                  "empty tuple"),
     "yielded": ("number", "one-element tuple", "exception class", "empty tuple", "StopIteration", "tuple",
                 "exception"),
-    "sent": ("number", "StopIteration", "tuple", "empty tuple", "exception class", "exception",
+    "sent": ("number", "exception", "tuple", "StopIteration", "empty tuple", "exception class",
              "one-element tuple"),
     "stop-value": ("number", "tuple", "None", "exception", "exception class", "one-element tuple",
                    "StopIteration", "empty tuple"),
@@ -184,7 +185,7 @@ class Rotation:
     class; a driver that allows only some yielded values (asyncio: None) gets those."""
 
     def __init__(self, yielded_values=None):
-        self.given: dict[str, int] = {}
+        self.given: dict[str, int] = {}  # the first representative is the one the paths use: start after it
         self.yielded_values = yielded_values
 
     def next(self, role: str):
@@ -192,6 +193,6 @@ class Rotation:
             choices = list(self.yielded_values)
         else:
             choices = tour_values(role)
-        index = self.given.get(role, 0)
+        index = self.given.get(role, 1)
         self.given[role] = index + 1
         return choices[index % len(choices)]
