@@ -5,6 +5,7 @@ replay them, real coroutines must do with each what the model predicts, and the 
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from hypothesis import given
@@ -20,7 +21,7 @@ from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Plan, Reentry, Step
 from conformance.subject import body
 
-VERSIONS = ["3.%d" % minor for minor in range(6, 14)]
+VERSIONS = [f"3.{minor}" for minor in range(6, 14)]
 IN_PROCESS = ["direct", "await", "delegation", "generator", "asyncio"]
 
 
@@ -132,17 +133,16 @@ def take_all(driver_name, version, sequence):
 @pytest.mark.parametrize("driver_name", ["direct", "await", "delegation", "generator"])
 @pytest.mark.parametrize("value_class", values.VALUE_CLASSES)
 def test_a_native_coroutine_conforms_with_every_value_class_in_every_role(driver_name, value_class):
-    import sys
-
     def of(role):
         value = values.representative(role, value_class)
         return value if value is not None or role != "sent" else values.representative(role, "number")
 
     pause, version = Plan("await", values.representative("yielded", "number")), sys.version_info[:2]
     sequences = [
-        [Step("send", "none", None, Plan("await", of("yielded"))), Step("send", "value", of("sent"),
-                                                                        Plan("return", of("returned")))],
-        [Step("send", "none", None, pause), Step("throw", "stop-iteration", of("stop-value"), Plan("await", of("yielded")))],
+        [Step("send", "none", None, Plan("await", of("yielded"))),
+         Step("send", "value", of("sent"), Plan("return", of("returned")))],
+        [Step("send", "none", None, pause),
+         Step("throw", "stop-iteration", of("stop-value"), Plan("await", of("yielded")))],
         [Step("send", "none", None, pause), Step("close", "none", None, Plan("return", of("returned")))],
         [Step("throw", "stop-iteration", of("stop-value"))],
         [Step("send", "value", of("sent"))],
