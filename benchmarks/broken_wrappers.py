@@ -222,6 +222,8 @@ class ThrowValidatedEarly(Forwarding):
             raise TypeError(f"exceptions must be classes or instances deriving from BaseException, not "
                             f"{type(kind).__name__}")
         return self._coro.throw(*args)
+
+
 class TwoAwaiters(Forwarding):
     """Its own iterator, the usual way (`return self`, with __iter__/__next__): a second awaiter of a suspended
     coroutine is accepted and resumes it, and iter(wrapper) works where a coroutine refuses."""
@@ -245,6 +247,66 @@ class AwaitIteratorCopied(Forwarding):
     """iter() of its __await__() iterator returns a new iterator, not the iterator itself."""
 
     iterator_class = CopyingIterator
+
+
+class ResultRebuilt(Forwarding):
+    """Not itself broken: the base of wrappers that rebuild the StopIteration of a finished coroutine (to drop
+    the wrapper's frames from its traceback, say), each with its own mistake in `rebuilt`. The new exception
+    is raised outside the except block, so it has no __context__, as the coroutine's own has none."""
+
+    def send(self, value):
+        return self._resumed(self._coro.send, value)
+
+    def throw(self, *args):
+        return self._resumed(self._coro.throw, *args)
+
+    def _resumed(self, method, *args):
+        try:
+            return method(*args)
+        except StopIteration as stop:
+            finished = stop
+        raise self.rebuilt(finished)
+
+    def rebuilt(self, stop):
+        return StopIteration(stop.value)
+
+
+class StopArgsIndexed(ResultRebuilt):
+    """Rebuilds the StopIteration from its first argument: a coroutine that returns None raises StopIteration()
+    with no args, so this raises IndexError."""
+
+    def rebuilt(self, stop):
+        return StopIteration(stop.args[0])
+
+
+class ReturnedExceptionRaised(ResultRebuilt):
+    """A result unwrapper that takes a returned exception for a failure and raises it: a body that *returns*
+    an exception instance (a value, as asyncio.gather(return_exceptions=True) results are) raises instead."""
+
+    def rebuilt(self, stop):
+        return stop.value if isinstance(stop.value, BaseException) else StopIteration(stop.value)
+
+
+class ReturnedTupleUnpacked(ResultRebuilt):
+    """The classic C-level mistake: the result goes into StopIteration's args unpacked, so a returned tuple
+    becomes its first item (or None for the empty tuple)."""
+
+    def rebuilt(self, stop):
+        result = stop.value
+        return StopIteration(*result) if isinstance(result, tuple) else StopIteration(result)
+
+
+class YieldedNoneSkipped(Forwarding):
+    """A poller that reads a yielded None as "nothing happened yet" and steps the coroutine again (a few
+    times), where the caller should have received the None."""
+
+    def send(self, value):
+        result = self._coro.send(value)
+        for _ in range(3):
+            if result is not None:
+                break
+            result = self._coro.send(None)
+        return result
 
 
 def generator_based(coro):
@@ -281,6 +343,13 @@ BROKEN = {
                               "the body awaits an object with throw()", None),
     "two-awaiters": (TwoAwaiters, "__await__ returns the wrapper: a second awaiter is accepted, iter() works", None),
     "await-iterator-copied": (AwaitIteratorCopied, "iter() of its __await__() iterator is a new object", None),
+    "stop-args-indexed": (StopArgsIndexed, "re-raises StopIteration(stop.args[0]): IndexError for a None result",
+                          None),
+    "yielded-none-skipped": (YieldedNoneSkipped, "a yielded None is read as nothing happened: steps again", None),
+    "returned-exception-raised": (ReturnedExceptionRaised, "raises an exception the body returned as a value",
+                                  None),
+    "returned-tuple-unpacked": (ReturnedTupleUnpacked, "raise StopIteration(*result): a returned tuple unpacked",
+                                None),
 }
 
 CORRECT = Forwarding

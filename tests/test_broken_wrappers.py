@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE
+from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE, ResultRebuilt
 from conformance.checking.check import CheckOptions, check
 from conformance.engine import runner
+from conformance.engine import tour
+from conformance.protocol import values
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,26 @@ def test_the_correct_forwarding_wrapper_is_not_reported():
     result = check("wrapper", CORRECT, CheckOptions(examples=1, depth=3))
     assert result.conforms, [f["text"] for f in result.failures]
     assert all(r.depth["sequences"] == r.depth["planned"] for r in result.results)
+
+
+def test_rebuilding_a_finished_coroutines_stop_iteration_correctly_is_not_reported():
+    """The base of the value-mistake wrappers below, without a mistake: what they are caught for is theirs."""
+    result = check("wrapper", ResultRebuilt, QUICK)
+    assert result.conforms, [f["text"] for f in result.failures]
+
+
+VALUE_MISTAKES = ("stop-args-indexed", "yielded-none-skipped", "returned-exception-raised", "returned-tuple-unpacked")
+
+
+@pytest.mark.parametrize("name", VALUE_MISTAKES)
+def test_the_value_mistakes_are_found_by_the_value_classes_not_by_numbers(name, monkeypatch):
+    """With numbers alone (every value the tour used before None, tuples and exceptions as values), these
+    wrappers pass the tour: the value classes are what find them. (Not on the asyncio driver, where the body
+    may only ever pass out None, so a wrapper that skips a yielded None shows there anyway.)"""
+    monkeypatch.setattr(values, "tour_values", lambda role: [values.representative(role, "number")])
+    monkeypatch.setattr(tour, "NONE_VARIANTS", ())
+    result = check("wrapper", BROKEN[name][0], CheckOptions(examples=0, drivers=["direct", "await", "delegation"]))
+    assert result.conforms, [f["text"] for f in result.failures]
 
 
 @pytest.mark.parametrize("name", [n for n, (_, _, since) in BROKEN.items() if since is None and n not in ISOLATE])

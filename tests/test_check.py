@@ -43,7 +43,7 @@ def test_the_buggy_wrapper_is_reported_with_a_one_call_sequence():
     shortest = result.shortest_failure()
     assert [step["call"] for step in shortest["steps"] if step["call"] != "collect"] == ["send"]
     assert "value.return" in shortest["transitions"]
-    assert "expected 3" in shortest["text"] and "observed None" in shortest["text"]
+    assert "outcome.value: expected (30" in shortest["text"] and "observed None" in shortest["text"]
 
 
 def test_the_cli_exit_codes_are_0_for_conforming_and_1_for_deviating():

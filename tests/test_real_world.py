@@ -97,6 +97,7 @@ REPRODUCED = {
     "async_lru_no_loop.py": (["async_lru"], True),
     "asyncio_future_send_after_throw.py": ([], True),
     "asyncstdlib_keyerror_context.py": (["asyncstdlib"], True),
+    "asyncstdlib_thrown_context.py": (["asyncstdlib"], True),
     "decorator_finalizer_state.py": (["decorator"], BEFORE_3_12),
     "tenacity_finalizer_state.py": (["tenacity"], BEFORE_3_12),
     "wrapt_objectproxy_await.py": (["wrapt"], True),

@@ -96,7 +96,7 @@ def normalize(value, made, iterator):
     if value is iterator:
         return "<its iterator>"
     described = body.describe_value(value)
-    return described if not isinstance(described, dict) else f"<{described['object']}>"
+    return described if not (isinstance(described, dict) and "object" in described) else f"<{described['object']}>"
 
 
 def answer(function, arguments, made, iterator) -> list:

@@ -4,6 +4,10 @@ Each *move* is one call from a state, together with the body's reaction when the
 are the edges of a state graph (networkx); the tour takes, for every move that still covers something new,
 the shortest path of moves from the initial state to it. Re-entrant calls ride on a move that resumes the
 body, and final calls (collect) end a sequence in the state they start from.
+
+Values: the paths use each role's first representative (a tagged number); the moves the tour plans take the
+representatives in turn (values.Rotation), so the tour as a whole uses every value class, and every row of
+an `await` or `return` reaction is also made once with the body passing out or returning None.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from conformance.engine.alphabet import Alphabet
 from conformance.protocol.model import RUNNING
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Reentry, Step
-from conformance.protocol.values import example_payload
+from conformance.protocol.values import NONE_VARIANTS, PAYLOAD_ROLES, REACTION_ROLES, Rotation, example_payload
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,24 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=(),
         return [graph.edges[a, b]["move"].step for a, b in zip(nodes, nodes[1:])]
 
     sequences: list[list[Step]] = []
+    exercised_before = frozenset(covered)
     covered: set[str] = set(covered)
+    rotation, made_with_none = Rotation(driver.yielded_values()), set()
     for move in all_moves:
         if move.source in reachable and not set(move.transitions) <= covered:
-            sequences.append(path_to(move.source) + [move.step])
+            step = rotated(move.step, rotation, driver)
+            sequences.append(path_to(move.source) + [step])
             covered.update(planned_transitions(oracle, sequences[-1]))
+            if step.plan is not None and step.plan.value is None:
+                made_with_none.add(move.transitions[-1])
+    # Each row of a reaction that passes a value out is also made with None (unless it was already, or was
+    # exercised before this plan).
+    for move in all_moves:
+        reaction_row = move.transitions[-1]
+        if move.source in reachable and move.step.plan is not None and move.step.plan.reaction in NONE_VARIANTS \
+                and reaction_row not in made_with_none and reaction_row not in exercised_before:
+            sequences.append(path_to(move.source) + [replace(move.step, plan=replace(move.step.plan, value=None))])
+            made_with_none.add(reaction_row)
 
     # Re-entrant calls: each RUNNING row, made by the body during the first move that resumes it.
     resuming = next((m for m in all_moves if m.step.plan is not None and m.step.plan.awaitee != "await"
@@ -94,6 +111,18 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=(),
                 covered.update(oracle.predict(state, Step(call.name, argument)).transitions)
     order = [r.id for r in model.transitions]
     return sequences, sorted(covered, key=lambda t: order.index(t) if t in order else len(order))
+
+
+def rotated(step: Step, rotation: Rotation, driver) -> Step:
+    """The step with its values (a value payload, the body's value) the next of their role's representatives;
+    a payload the driver fixes stays."""
+    role = PAYLOAD_ROLES.get((step.call, step.argument))
+    if role is not None and driver.payload_override(step.call, step.argument) is None:
+        step = replace(step, payload=rotation.next(role))
+    role = REACTION_ROLES.get(step.plan.reaction) if step.plan is not None else None
+    if role is not None:
+        step = replace(step, plan=replace(step.plan, value=rotation.next(role)))
+    return step
 
 
 def planned_transitions(oracle: Oracle, sequence: list[Step]) -> set[str]:

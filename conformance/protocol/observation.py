@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.protocol.verdicts import SEVERITY, Verdict, fails  # noqa: F401 - SEVERITY: re-exported
+from conformance.subject.body import value_text
 
 CONFORMS, NOT_OBSERVABLE, MESSAGE_ONLY, DEVIATES, HANG, CRASH = (v.value for v in Verdict)  # as plain words
 ABSENT = "absent"  # what a difference observed of an attribute the object lacks while it has its companions
@@ -224,9 +225,11 @@ def _same_value(a, b) -> bool:
 def format_value(value) -> str:
     """A short human rendering of an outcome, event list or plain value."""
     if isinstance(value, list) and len(value) == 2 and value[0] == "returned":
-        return f"returns {value[1]!r}"
+        return f"returns {value_text(value[1])}"
     if isinstance(value, list) and len(value) == 2 and value[0] == "raised":
         return f"raises {format_exception(value[1])}"
+    if isinstance(value, dict):  # a value's description (a tuple, an exception used as a value, ...)
+        return value_text(value)
     return repr(value)
 
 
@@ -244,7 +247,7 @@ def event_words(event) -> str:
     if kind == "started":
         return "the body started"
     if kind == "received":
-        return f"the body's await returned {event[1]!r}"
+        return f"the body's await returned {value_text(event[1])}"
     if kind == "caught":
         return f"{event[1]}({event[2]!r}) was raised at the body's await"
     if kind == "finally":
@@ -294,7 +297,7 @@ def _events_difference(expected: list, observed: list) -> str:
 def format_exception(description: dict) -> str:
     text = description.get("type", "?")
     if "value" in description:
-        text += f"(value={description['value']!r})"
+        text += f"(value={value_text(description['value'])})"
     elif description.get("message"):
         text += f"({description['message']!r})"
     if description.get("cause"):

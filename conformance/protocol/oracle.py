@@ -188,14 +188,16 @@ class Oracle:
         return description
 
     def _value(self, word: str, step: Step, plan: Plan | None, arrival: "Arrival | None" = None):
+        """The description of the value a row's word names, made the way the body makes it from its spec and
+        described the way a driver describes what it saw."""
         if word == "None":
             return None
         if word in ("yielded", "returned"):
-            return body.describe_value(plan.value)
+            return body.describe_value(body.make_value(plan.value))
         if word in ("awaitee-yielded", "awaitee-returned"):
-            return body.describe_value(plan.awaitee_value)
+            return body.describe_value(body.make_value(plan.awaitee_value))
         if word in ("sent", "stop-value"):
-            return body.describe_value(step.payload)
+            return body.describe_value(body.make_value(step.payload))
         if word == "forwarded":
             return arrival.value
         if word == "awaited-object":

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conformance.subject.body import is_exception_value, value_text
+
 
 @dataclass(frozen=True)
 class Reentry:
@@ -64,13 +66,13 @@ class Plan:
         words = [f"calls {r.describe()} on itself" for r in self.reentries]
         value = self.value
         if self.reaction == "await":
-            words.append(f"awaits again, passing out {value!r}")
+            words.append(f"awaits again, passing out {_as_value(value)}")
         elif self.reaction == "return":
-            words.append(f"returns {value!r}")
+            words.append(f"returns {_as_value(value)}")
         elif self.reaction == "raise":
             words.append(f"raises {_exception_text(value)}")
         elif self.reaction == "raise-stop-iteration":
-            words.append(f"raises StopIteration({value!r})")
+            words.append(f"raises StopIteration({value_text(value)})")
         elif self.reaction == "propagate":
             words.append("lets the exception through")
         else:
@@ -144,7 +146,7 @@ def avoidance_key(transitions: list[str]) -> list[str]:
 
 def describe_call(call: str, argument: str, payload) -> str:
     if call == "send":
-        return "send(None)" if argument == "none" else f"send({payload!r})"
+        return "send(None)" if argument == "none" else f"send({value_text(payload)})"
     if call == "close":
         return "close()"
     if call == "collect":
@@ -156,10 +158,16 @@ def describe_call(call: str, argument: str, payload) -> str:
     if argument == "three-argument":
         return f"throw({payload[0]}, {_exception_text(payload)}, None)"
     if argument == "stop-iteration":
-        return f"throw(StopIteration({payload!r}))"
+        return f"throw(StopIteration({value_text(payload)}))"
     if argument == "generator-exit":
         return "throw(GeneratorExit())"
     return f"throw({payload!r})"
+
+
+def _as_value(spec) -> str:
+    """A value spec in words; an exception instance or class is marked as a value, so that it does not read as
+    something raised."""
+    return value_text(spec) + (" as a value" if is_exception_value(spec) else "")
 
 
 def _exception_text(spec) -> str:

@@ -1,8 +1,15 @@
 """Concrete values for the model's argument classes and body reactions: Hypothesis strategies for the
-machine, and one fixed example of each for the deterministic tour.
+machine, and the representatives the deterministic tour hands out.
 
-Sent, yielded, returned and thrown values are drawn from separate ranges, so a subject that hands back
-the wrong one (say, the sent value where the yielded one belongs) cannot pass by coincidence.
+Every value that crosses the protocol (sent, passed out at an await, returned, carried by a StopIteration)
+is a *value spec* (conformance/subject/body.py: make_value) drawn from the same classes: plain numbers,
+None, tuples (empty, one element, several), exception instances and exception classes used as values (not
+raised), and StopIteration instances used as values. Each role has its own tags, so a subject that hands
+back a value in the wrong place (the sent value where the yielded one belongs) cannot pass by coincidence:
+numbers from the role's own range (sent 100-199, yielded 200-299, returned 300-399, StopIteration values
+400-499), also inside tuples and as exception arguments, exception messages naming the role, and each
+role's own exception classes. None, the empty tuple and StopIteration() carry no tag; they are there
+because real code uses them, and the tour gives each role tagged values as well.
 """
 
 from __future__ import annotations
@@ -11,10 +18,97 @@ from hypothesis import strategies as st
 
 EXCEPTION_TYPES = ("ValueError", "KeyError", "OSError")
 
-SENT = st.integers(100, 199)
-YIELDED = st.integers(200, 299)
-RETURNED = st.integers(300, 399)
-STOP_VALUES = st.integers(400, 499)
+# role -> (the first number of its range, the word its exception messages carry, its exception classes)
+ROLES = {
+    "sent": (100, "sent", ("KeyError", "TypeError")),
+    "yielded": (200, "yielded", ("OSError", "RuntimeError")),
+    "returned": (300, "returned", ("ValueError", "ZeroDivisionError")),
+    "stop-value": (400, "stop", ("LookupError", "StopIteration")),
+}
+# The role of the value each body reaction passes on (raise's value is the exception it raises, not a value).
+REACTION_ROLES = {"await": "yielded", "return": "returned", "raise-stop-iteration": "stop-value"}
+
+
+def tuple_spec(*items) -> dict:
+    return {"tuple": list(items)}
+
+
+def exception_spec(kind: str, *args) -> dict:
+    """An exception instance used as a value (make_value builds it; nothing raises it)."""
+    return {"exception": kind, "args": list(args)}
+
+
+def class_spec(kind: str) -> dict:
+    """An exception class used as a value."""
+    return {"class": kind}
+
+
+# The classes every role's values are drawn from.
+VALUE_CLASSES = ("number", "None", "empty tuple", "one-element tuple", "tuple", "exception", "exception class",
+                 "StopIteration")
+
+
+def role_values(role: str, none: bool = True):
+    """The strategy of one role's values: a tagged number half the time, else one of the role's examples of
+    every value class (a fixed list, so that a value is one choice: when Hypothesis shrinks a call sequence
+    and a call's draws land on another call's value, they still read as a value, and sequences shrink as
+    short as with numbers alone)."""
+    return st.one_of(st.integers(ROLES[role][0], ROLES[role][0] + 99), st.sampled_from(examples(role, none)))
+
+
+def examples(role: str, none: bool = True) -> list:
+    """Every value class of one role, some twice (another exception type, a longer tuple, the role's other
+    exception class), in VALUE_CLASSES order."""
+    first, word, classes = ROLES[role]
+    found = [representative(role, value_class) for value_class in VALUE_CLASSES
+             if none or value_class != "None"]
+    return found + [tuple_spec(first + 8, first + 9, first + 10), exception_spec("KeyError", f"{word} 6"),
+                    exception_spec("OSError", f"{word} 7"), class_spec(classes[1]), exception_spec("StopIteration")]
+
+
+def representative(role: str, value_class: str):
+    """The tour's value of one class for one role."""
+    first, word, classes = ROLES[role]
+    return {"number": first + 7, "None": None, "empty tuple": tuple_spec(), "one-element tuple": tuple_spec(first + 1),
+            "tuple": tuple_spec(first + 2, first + 3), "exception": exception_spec("ValueError", f"{word} 4"),
+            "exception class": class_spec(classes[0]),
+            "StopIteration": exception_spec("StopIteration", first + 5)}[value_class]
+
+
+def value_class(spec) -> str:
+    """The class of a value spec (VALUE_CLASSES)."""
+    if spec is None:
+        return "None"
+    if isinstance(spec, dict) and "tuple" in spec:
+        return ("empty tuple", "one-element tuple")[len(spec["tuple"])] if len(spec["tuple"]) < 2 else "tuple"
+    if isinstance(spec, dict) and "class" in spec:
+        return "exception class"
+    if isinstance(spec, dict) and "exception" in spec:
+        return "StopIteration" if spec["exception"] == "StopIteration" else "exception"
+    return "number"
+
+
+# The order in which the tour hands out each role's classes: a tagged number first (the paths use it; the planned
+# moves start after it), then an order chosen so that the few moves of each role on one driver reach different
+# classes (the returns, fewest, get a tuple of several items and an exception first; None comes from
+# NONE_VARIANTS for await and return).
+TOUR_ORDER = {
+    "returned": ("number", "tuple", "exception", "StopIteration", "one-element tuple", "exception class",
+                 "empty tuple"),
+    "yielded": ("number", "one-element tuple", "exception class", "empty tuple", "StopIteration", "tuple",
+                "exception"),
+    "sent": ("number", "exception", "tuple", "StopIteration", "empty tuple", "exception class",
+             "one-element tuple"),
+    "stop-value": ("number", "tuple", "None", "exception", "exception class", "one-element tuple",
+                   "StopIteration", "empty tuple"),
+}
+
+
+def tour_values(role: str) -> list:
+    """The tour's representatives of one role, in the order it hands them out."""
+    return [representative(role, value_class) for value_class in TOUR_ORDER[role]]
+
+
 NON_EXCEPTIONS = st.sampled_from([42, "not an exception", 2.5])
 
 
@@ -24,38 +118,47 @@ def _exception(message_prefix: str, types=EXCEPTION_TYPES):
 
 PAYLOADS = {
     ("send", "none"): st.none(),
-    ("send", "value"): SENT,
+    ("send", "value"): role_values("sent", none=False),  # send(None) is its own argument class
     ("throw", "instance"): _exception("thrown"),
     ("throw", "class"): st.sampled_from(EXCEPTION_TYPES).map(lambda kind: [kind]),
     ("throw", "three-argument"): _exception("thrown"),
     ("throw", "non-exception"): NON_EXCEPTIONS,
-    ("throw", "stop-iteration"): STOP_VALUES,
+    ("throw", "stop-iteration"): role_values("stop-value"),
     ("throw", "generator-exit"): st.none(),
     ("throw", "base-exception"): _exception("interrupt", ("Interrupt",)),
 }
 
+# The argument classes whose payload is a value, and its role.
+PAYLOAD_ROLES = {("send", "value"): "sent", ("throw", "stop-iteration"): "stop-value"}
+
 EXAMPLES = {
     ("send", "none"): None,
-    ("send", "value"): 107,
+    ("send", "value"): tour_values("sent")[0],
     ("throw", "instance"): ["KeyError", "thrown 1"],
     ("throw", "class"): ["ValueError"],
     ("throw", "three-argument"): ["OSError", "thrown 3"],
     ("throw", "non-exception"): 42,
-    ("throw", "stop-iteration"): 404,
+    ("throw", "stop-iteration"): tour_values("stop-value")[0],
     ("throw", "generator-exit"): None,
     ("throw", "base-exception"): ["Interrupt", "interrupt 5"],
 }
 
 REACTION_VALUES = {
-    "await": YIELDED,
-    "return": RETURNED,
+    "await": role_values("yielded"),
+    "return": role_values("returned"),
     "raise": _exception("raised"),
-    "raise-stop-iteration": STOP_VALUES,
+    "raise-stop-iteration": role_values("stop-value"),
     "propagate": st.none(),
 }
 
-REACTION_EXAMPLES = {"await": 208, "return": 309, "raise": ["ValueError", "raised 2"],
-                     "raise-stop-iteration": 410, "propagate": None}
+REACTION_EXAMPLES = {"await": tour_values("yielded")[0], "return": tour_values("returned")[0],
+                     "raise": ["ValueError", "raised 2"], "raise-stop-iteration": tour_values("stop-value")[0],
+                     "propagate": None}
+
+# Reactions whose every row the tour also makes with the body passing out / returning None (the commonest
+# value in real code, and the one wrappers confuse with "nothing": a close() whose body returns None, a
+# yielded None read as "not ready", a StopIteration with no args).
+NONE_VARIANTS = ("await", "return")
 
 
 def payload_strategy(call: str, argument: str):
@@ -96,3 +199,19 @@ def awaitee_value_strategy(reaction: str):
 
 def example_awaitee_value(reaction: str):
     return AWAITEE_EXAMPLES[reaction]
+class Rotation:
+    """Hands out each role's tour representatives in turn, so that a tour's steps together use every value
+    class; a driver that allows only some yielded values (asyncio: None) gets those."""
+
+    def __init__(self, yielded_values=None):
+        self.given: dict[str, int] = {}  # the first representative is the one the paths use: start after it
+        self.yielded_values = yielded_values
+
+    def next(self, role: str):
+        if role == "yielded" and self.yielded_values is not None:
+            choices = list(self.yielded_values)
+        else:
+            choices = tour_values(role)
+        index = self.given.get(role, 1)
+        self.given[role] = index + 1
+        return choices[index % len(choices)]

@@ -5,13 +5,22 @@ Cython: it imports nothing, and uses no f-strings, annotations or dataclasses. T
 child interpreter) queues one *plan* per resumption; a plan is a plain dict, so it crosses a JSON pipe:
 
     {"reaction": "await" | "return" | "raise" | "raise-stop-iteration" | "propagate",
-     "value": the value to await with / return / raise ([type name, message]),
+     "value": the value to pass out / return / raise StopIteration with (a value spec, see make_value), or
+              the exception to raise ([type name, message]),
      "reenter": [[call, argument class, payload], ...],   # calls the running body makes on itself first
      "awaitee": [reaction, value]}   # optional: what the object the body awaits does when the call reaches it
 
 What the body awaits is its script's `awaitee` kind (AWAITEES): a plain iterator with send() only, or a
 generator or a native coroutine with send/throw/close of their own, whose reaction ("pass" what reached it
 on, "await" again, "return" a value of its own, "raise" another exception) is the plan's "awaitee" entry.
+
+Values (sent, passed out at an await, returned, carried by StopIteration) cross the pipe as *value specs*,
+a small tagged JSON encoding that make_value builds and describe_value reads back:
+
+    None, true, 201, 2.5, "text"                  themselves
+    {"tuple": [spec, ...]}                        a tuple of the specs' values
+    {"exception": "ValueError", "args": [spec]}   an exception instance used as a value (not raised)
+    {"class": "ValueError"}                       an exception class used as a value
 
 Everything the body sees is logged in `Script.events`, so a driver can report it as an observation.
 """
@@ -57,7 +66,7 @@ THROW_ARGUMENTS = {
     "class": lambda payload: (EXCEPTIONS[payload[0]],),
     "three-argument": lambda payload: (EXCEPTIONS[payload[0]], make_exception(payload), None),
     "non-exception": lambda payload: (payload,),
-    "stop-iteration": lambda payload: (StopIteration(payload),),
+    "stop-iteration": lambda payload: (StopIteration(make_value(payload)),),
     "generator-exit": lambda payload: (GeneratorExit(),),
     "base-exception": lambda payload: (make_exception(payload),),
 }
@@ -90,10 +99,40 @@ def thrown_exception(argument, payload):
     return args[1] if argument == "three-argument" else args[0]
 
 
-def describe_value(value):
-    """A JSON-friendly description of a value: plain values as themselves, others by type and repr."""
+def make_value(spec):
+    """A value spec (see the module docstring) -> the value it stands for. Exceptions are made, never raised."""
+    if isinstance(spec, PLAIN_VALUES):
+        return spec
+    if isinstance(spec, dict) and len(spec) == 1 and isinstance(spec.get("tuple"), list):
+        return tuple([make_value(item) for item in spec["tuple"]])
+    if isinstance(spec, dict) and len(spec) == 1 and spec.get("class") in EXCEPTIONS:
+        return EXCEPTIONS[spec["class"]]
+    if isinstance(spec, dict) and len(spec) == 2 and spec.get("exception") in EXCEPTIONS \
+            and isinstance(spec.get("args"), list):
+        return EXCEPTIONS[spec["exception"]](*[make_value(item) for item in spec["args"]])
+    raise SuiteError("not a value spec: %r (expected None, a number, a string, {\"tuple\": [...]}, "
+                     "{\"exception\": name, \"args\": [...]} or {\"class\": name})" % (spec,))
+
+
+# How deep and how long a described tuple, list or exception's args may be: a subject may hand back anything.
+DESCRIBED_DEPTH = 4
+DESCRIBED_ITEMS = 16
+
+
+def describe_value(value, depth=0):
+    """A JSON-friendly description of a value, in make_value's encoding where it has one (so a tuple, a list,
+    an exception instance and an exception class all read apart); other objects by type and repr."""
     if isinstance(value, PLAIN_VALUES):
         return value
+    if depth < DESCRIBED_DEPTH:
+        if isinstance(value, (tuple, list)) and len(value) <= DESCRIBED_ITEMS:
+            tag = "tuple" if isinstance(value, tuple) else "list"
+            return {tag: [describe_value(item, depth + 1) for item in value]}
+        if isinstance(value, BaseException) and len(value.args) <= DESCRIBED_ITEMS:
+            return {"exception": type(value).__name__,
+                    "args": [describe_value(item, depth + 1) for item in value.args]}
+        if isinstance(value, type) and issubclass(value, BaseException):
+            return {"class": value.__name__}
     return describe_object(type(value).__name__, repr(value))
 
 
@@ -102,11 +141,40 @@ def describe_object(type_name, text):
     return {"object": type_name, "repr": text[:120]}
 
 
+# A StopIteration without a `value` attribute carries nothing, which is not the same as carrying None.
+NOTHING = {"nothing": "no value attribute"}
+
+
+def value_text(description):
+    """A value's description (or spec) as Python would write the value: (201,), ValueError('x'), KeyError."""
+    if isinstance(description, dict):
+        if "tuple" in description:
+            items = [value_text(item) for item in description["tuple"]]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if "list" in description:
+            return "[" + ", ".join([value_text(item) for item in description["list"]]) + "]"
+        if "exception" in description:
+            return "%s(%s)" % (description["exception"],
+                               ", ".join([value_text(item) for item in description.get("args", ())]))
+        if "class" in description:
+            return str(description["class"])
+        if "repr" in description:
+            return str(description["repr"])
+        if "nothing" in description:
+            return "nothing (%s)" % (description["nothing"],)
+    return repr(description)
+
+
+def is_exception_value(description):
+    """Whether a value's description (or spec) is an exception instance or class used as a value."""
+    return isinstance(description, dict) and ("exception" in description or "class" in description)
+
+
 def describe_exception(error):
     """Type, message, StopIteration value, and the type names of __cause__ and __context__."""
     description = {"type": type(error).__name__, "message": str(error)}
     if isinstance(error, StopIteration):
-        description["value"] = describe_value(error.value if hasattr(error, "value") else None)
+        description["value"] = describe_value(error.value) if hasattr(error, "value") else NOTHING
     cause = getattr(error, "__cause__", None)
     context = getattr(error, "__context__", None)
     description["cause"] = type(cause).__name__ if cause is not None else None
@@ -119,7 +187,7 @@ def call_arguments(call, argument, payload):
     (a payload that does not fit its argument class) is raised as the suite's error, never recorded as
     the subject's answer."""
     if call == "send":
-        return "send", (payload if argument == "value" else None,)
+        return "send", (make_value(payload) if argument == "value" else None,)
     if call == "throw":
         return "throw", throw_arguments(argument, payload)
     if call == "close":
@@ -244,6 +312,7 @@ def scripted_awaitee(script, value):
                 return received
             if reaction == "raise":
                 raise make_exception(value)
+        value = make_value(value)
         if reaction == "return":
             return value
 
@@ -265,6 +334,7 @@ async def scripted_awaitee_coroutine(script, value):
                 return received
             if reaction == "raise":
                 raise make_exception(value)
+        value = make_value(value)
         if reaction == "return":
             return value
 
@@ -314,7 +384,7 @@ def settle_future(future, reaction, value):
     """An awaited Future's "reaction", made before the call reaches it (as an event loop would): its result,
     or its exception; "pass" leaves it pending."""
     if reaction == "return":
-        future.set_result(value)
+        future.set_result(make_value(value))
     elif reaction == "raise":
         future.set_exception(make_exception(value))
 
@@ -393,7 +463,7 @@ class Script:
         if make is None:
             raise SuiteError("the body cannot await a %r (it can: %s)"
                              % (self.awaitee, ", ".join(kind for kind in AWAITEES if AWAITEES[kind])))
-        awaitable = make(self, value)
+        awaitable = make(self, make_value(value))
         # what the await is suspended on: the iterator an __await__ of ours returns, or the awaitable itself
         # (a Future's own iterator cannot be named before the await; the model says so for that kind)
         self.awaited = getattr(awaitable, "iterator", awaitable)
@@ -423,11 +493,11 @@ class Script:
         """Return or raise as a plan that does not await says to."""
         reaction = plan["reaction"]
         if reaction == "return":
-            return plan["value"]
+            return make_value(plan["value"])
         if reaction == "raise":
             raise make_exception(plan["value"])
         if reaction == "raise-stop-iteration":
-            raise StopIteration(plan["value"])
+            raise StopIteration(make_value(plan["value"]))
         raise Unplanned("the body was resumed with a value, but its plan was made for an exception that "
                         "arrived at its await (reaction %r)" % (reaction,))
 
@@ -464,7 +534,7 @@ def scripted_generator(script):
                 if script.awaitee == "bare-yield":  # no delegation at all: gi_yieldfrom stays None
                     script.pauses += 1
                     script.awaited = None
-                    received = yield plan["value"]
+                    received = yield make_value(plan["value"])
                 else:
                     received = yield from script.pause(plan["value"])
             except BaseException as thrown:
