@@ -25,7 +25,7 @@ from tests.conftest import missing as missing_outside_program
 
 MAPPING = Path(__file__).resolve().parent.parent / "mapping" / "test_coroutines.toml"
 TARGET = 0.95  # issue 10: at least 95% of the protocol assertions map to rows the tour exercises
-FLOOR = 0.55  # measured when the mapping was written (48 of 87, 55.2%): the share must not drop below it
+FLOOR = 1.0  # measured: 87 of 87 protocol assertions exercised; the share must not drop
 
 OUT_OF_SCOPE = {"syntax", "async with", "async for", "async generators", "C API", "type surface",
                 "object services", "interpreter machinery"}
@@ -322,15 +322,7 @@ def test_the_share_of_protocol_assertions_the_tour_exercises_does_not_drop():
     assert found["share"] >= FLOOR, summary(found)
 
 
-# Below the target today, so the gap is shown rather than hidden; strict, so that reaching it fails until this
-# marker is removed. Measured: 48 of the 87 protocol assertions (55.2%). 35 wait for work in progress (the
-# [[probe]] table: 17; value classes None/tuples/exceptions/StopIteration as values: 7; both: 1; introspection:
-# cr_await while RUNNING and its identity, cr_origin, the origin-aware warning: 10), which makes 83 (95.4%). 4 need
-# what no one is adding yet: a probe that a types.coroutine generator stays an ordinary iterator
-# (test_func_5, lines 614-617).
-@pytest.mark.xfail(strict=True, reason="48 of 87 protocol assertions exercised (55.2%) until the probes, value "
-                                       "classes and introspection land (95.4%); 4 need a types.coroutine "
-                                       "iterator probe")
+# Issue 10's target: at least 95% of the protocol assertions map to rows the tour exercises (measured: 87 of 87).
 def test_at_least_95_percent_of_protocol_assertions_are_exercised():
     found = figures()
     print(summary(found))
