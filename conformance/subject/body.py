@@ -294,25 +294,33 @@ class Suspend:
         return self.value
 
 
+def awaitee_step(script, error, received):
+    """What the awaited object does with what reached it (`error` thrown in, else the value `received`), as the
+    script's plan says: returns ("await", value to pass out) or ("return", its result), or raises: what reached
+    it, or another exception (raised while it handles `error`, so that one is its context, as in CPython)."""
+    if error is not None:
+        reaction, value = script.awaitee_reaction(["caught", type(error).__name__, str(error)])
+        if reaction == "pass":
+            raise error
+    else:
+        reaction, value = script.awaitee_reaction(["received", describe_value(received)])
+        if reaction == "pass":
+            return "return", received
+    if reaction == "raise":
+        raise make_exception(value)
+    return reaction, make_value(value)
+
+
 def scripted_awaitee(script, value):
     """A generator the body awaits (its __await__ is this generator): passes `value` out, then reacts to what
-    the caller's call delivers to it as the script's plan says."""
+    the caller's call delivers to it as the script's plan says (awaitee_step)."""
     while True:
         try:
             received = yield value
         except BaseException as error:
-            reaction, value = script.awaitee_reaction(["caught", type(error).__name__, str(error)])
-            if reaction == "pass":
-                raise
-            if reaction == "raise":
-                raise make_exception(value)
+            reaction, value = awaitee_step(script, error, None)
         else:
-            reaction, value = script.awaitee_reaction(["received", describe_value(received)])
-            if reaction == "pass":
-                return received
-            if reaction == "raise":
-                raise make_exception(value)
-        value = make_value(value)
+            reaction, value = awaitee_step(script, None, received)
         if reaction == "return":
             return value
 
@@ -323,18 +331,9 @@ async def scripted_awaitee_coroutine(script, value):
         try:
             received = await Suspend(value)
         except BaseException as error:
-            reaction, value = script.awaitee_reaction(["caught", type(error).__name__, str(error)])
-            if reaction == "pass":
-                raise
-            if reaction == "raise":
-                raise make_exception(value)
+            reaction, value = awaitee_step(script, error, None)
         else:
-            reaction, value = script.awaitee_reaction(["received", describe_value(received)])
-            if reaction == "pass":
-                return received
-            if reaction == "raise":
-                raise make_exception(value)
-        value = make_value(value)
+            reaction, value = awaitee_step(script, None, received)
         if reaction == "return":
             return value
 
