@@ -331,6 +331,9 @@ class Agent:
         name = request.get("probe")
         if name not in PROBE_RUNNER["names"]:
             return {"ok": False, "error": "no probe %r" % (name,)}
+        if "direct" in DRIVER_PROBLEMS:  # the probes drive native coroutines by send(), which cannot work here
+            return {"ok": True, "outcome": None, "subject_type": None, "coroutine_type": None,
+                    "unobservable": "native coroutines cannot be driven here: " + DRIVER_PROBLEMS["direct"]}
         kind, value, subject_type = PROBE_RUNNER["run"](name, make_subject)
         native = make_subject([])[0]
         names = {"subject_type": subject_type, "coroutine_type": probe_type_name(native)}  # noqa: F821 - probes.py's
