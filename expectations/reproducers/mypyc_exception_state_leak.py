@@ -11,6 +11,10 @@ async def raises_on_close(pause):
         await pause
     except GeneratorExit:
         raise ValueError("raised 2")
+
+
+async def returns():
+    return 307
 '''
 for label, load in (("CPython", native), ("mypyc  ", compiled)):
     module = load(SOURCE, "exception_state_leak")
@@ -22,5 +26,8 @@ for label, load in (("CPython", native), ("mypyc  ", compiled)):
         {}["missing"]
     except KeyError as error:
         print(label, "a later KeyError's __context__:", repr(error.__context__))
-# CPython sys.exc_info() afterwards: None; a later KeyError's __context__: None
-# mypyc   sys.exc_info() afterwards: ValueError('raised 2'); a later KeyError's __context__: ValueError('raised 2')
+    print(label, "a later coroutine's return:", outcome(lambda: module.returns().send(None)))
+# CPython sys.exc_info() afterwards: None; a later KeyError's __context__: None; a later coroutine's return:
+#         raises StopIteration(307) (__context__ None)
+# mypyc   sys.exc_info() afterwards: ValueError('raised 2'); a later KeyError's __context__: ValueError('raised 2');
+#         a later coroutine's return: raises StopIteration(307) (__context__ ValueError('raised 2'))

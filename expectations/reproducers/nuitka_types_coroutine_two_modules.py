@@ -2,6 +2,9 @@
 # works in a Nuitka-built module on its own, and fails once a second, separately Nuitka-built module was imported
 # first: TypeError("cannot 'yield from' a coroutine object in a non-coroutine generator"). CPython, and each
 # module alone, print "finished, returning 5". (coroconf's agent imports two such builds: body.py and probes.py.)
+# Likewise iter() of a types.coroutine generator: CPython and one module alone print "iter(g) is g: True"; with
+# another Nuitka module imported first, types.coroutine gives a nuitka_types_patch.GeneratorWrapperEnhanced whose
+# iter() returns the wrapped compiled generator: "iter(g) is g: False".
 # Usage: python FILE            -> builds both modules with Nuitka in a temporary directory, then runs them
 import os
 import subprocess
@@ -37,6 +40,16 @@ def delegator(coro):
     return (yield from coro)
 
 
+def counting():
+    yield 1
+    yield 2
+
+
+def iterates():
+    generator = types.coroutine(counting)()
+    return "iter(g) is g: %r (%s)" % (iter(generator) is generator, type(generator).__name__)
+
+
 def run():
     generator = types.coroutine(delegator)(body())
     generator.send(None)
@@ -54,6 +67,7 @@ try:
     print(%r, nuitka_second.run())
 except Exception as error:
     print(%r, "%%s(%%r)" %% (type(error).__name__, str(error)))
+print(%r, nuitka_second.iterates())
 '''
 
 work = tempfile.mkdtemp(prefix="nuitka-two-modules-")
@@ -65,4 +79,4 @@ for name, source in (("nuitka_first", FIRST), ("nuitka_second", SECOND)):
     os.remove(os.path.join(work, name + ".py"))
 for first in (False, True):
     label = "with another Nuitka module imported first:" if first else "alone:"
-    subprocess.run([sys.executable, "-c", CHECK % (work, first, label, label)], check=True)
+    subprocess.run([sys.executable, "-c", CHECK % (work, first, label, label, label)], check=True)
