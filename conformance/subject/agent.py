@@ -382,10 +382,10 @@ class Agent:
                 continue
             try:
                 value = getattr(self.subject, name)
-            except AttributeError:
+                word = attribute_word(observation, value, awaited, not inside, self.origin_tracking)  # noqa: F821
+            except Exception:  # not readable, or not an object Python can look into (Brython's JS undefined)
                 continue
-            attributes[observation] = attribute_word(observation, value, awaited, not inside,  # noqa: F821
-                                                     self.origin_tracking)
+            attributes[observation] = word
         return state, attributes
 
     def collect(self):
