@@ -18,11 +18,7 @@ from dataclasses import dataclass
 from conformance.protocol.model import RUNNING
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import Plan, Prediction, Reentry, Step
-from conformance.protocol.values import (
-    example_awaitee_value,
-    example_payload,
-    example_reaction_value,
-)
+from conformance.protocol.values import alphabet_values, example_awaitee_value, example_payload
 
 
 @dataclass(frozen=True)
@@ -92,9 +88,9 @@ def reactions(context: Context, chosen: dict) -> list[Choice]:
 
 
 def reaction_values(context: Context, chosen: dict) -> list[Choice]:
-    """One representative value per reaction (what the body awaits with, returns or raises)."""
-    value = example_reaction_value(chosen["reaction"], context.driver.yielded_values())
-    return [Choice((("value", value),))]
+    """The values of a reaction (what the body awaits with, returns or raises): its example, and for a return
+    the value classes wrappers get wrong (values.ALPHABET_CLASSES)."""
+    return [Choice((("value", value),)) for value in alphabet_values(chosen["reaction"], context.driver.yielded_values())]
 
 
 def reentries(context: Context, chosen: dict) -> list[Choice]:

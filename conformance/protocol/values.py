@@ -104,6 +104,20 @@ TOUR_ORDER = {
 }
 
 
+# The value classes the step alphabet (exhaustive depth, Hypothesis) offers per role beyond its number: those the
+# classic wrapper mistakes hinge on (a None result, a returned tuple or exception taken apart). Every class of
+# every role would multiply the sequences of --depth several times over; the tour rotates through all of them.
+ALPHABET_CLASSES = {"returned": ("None", "tuple", "exception")}
+
+
+def alphabet_values(reaction: str, yielded_values=None) -> list:
+    """The values the step alphabet offers for a reaction: its example, and a representative of each class
+    ALPHABET_CLASSES names for the reaction's role."""
+    role = REACTION_ROLES.get(reaction)
+    extra = [representative(role, value_class) for value_class in ALPHABET_CLASSES.get(role, ())]
+    return [example_reaction_value(reaction, yielded_values)] + extra
+
+
 def tour_values(role: str) -> list:
     """The tour's representatives of one role, in the order it hands them out."""
     return [representative(role, value_class) for value_class in TOUR_ORDER[role]]
