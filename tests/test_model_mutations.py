@@ -253,8 +253,8 @@ def test_thrown_on_a_call_that_throws_nothing(tmp_path):
 # -- awaitee kinds: what the body awaits ---------------------------------------------------------------
 
 def test_an_awaitee_kind_the_body_cannot_await(tmp_path):
-    message = refused(tmp_path, "[awaitees.coroutine]", "[awaitees.future]")
-    assert "[awaitees.future]" in message and "cannot await" in message and "body.AWAITEES" in message
+    message = refused(tmp_path, "[awaitees.coroutine]", "[awaitees.task]")
+    assert "[awaitees.task]" in message and "cannot await" in message and "body.AWAITEES" in message
 
 
 def test_under_names_a_route_not_an_awaitee_kind(tmp_path):
