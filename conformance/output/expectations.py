@@ -17,14 +17,15 @@ any change in what the suite says about an interpreter shows up and gets reviewe
     evidence = "a source, an issue, or a minimal reproducer"
 
 A target may say `unstable = { cells = [...], why = "..." }`: cells whose verdict is the expected one or, from
-run to run, "deviates" (an implementation that reads uninitialised memory there), with the reason.
+run to run, "deviates" (an implementation that reads uninitialised memory there), or for an expected crash
+"conforms" (a crash that shows on some runs only), with the reason.
 """
 
 from __future__ import annotations
 
 from conformance.errors import ExpectationsError
 from conformance.protocol.model import read_toml
-from conformance.protocol.observation import CONFORMS, DEVIATES
+from conformance.protocol.observation import CONFORMS, CRASH, DEVIATES
 from conformance.protocol.verdicts import DIVERGENT
 
 NOTE_FIELDS = ("does", "model_expects", "evidence")
@@ -60,9 +61,13 @@ def load_expectations(path) -> dict:
 
 def expected_verdict(key: str, found: str, expectation: dict) -> bool:
     """Whether a cell's verdict is the expected one; a cell the target lists as unstable (the implementation
-    reads uninitialised memory there, say) may also deviate."""
+    reads uninitialised memory there, say) may also deviate, and one expected to crash may also conform (the
+    crash shows on some runs only)."""
     want = expectation["cells"].get(key, CONFORMS)
-    return found == want or (key in expectation.get("unstable", ()) and found == DEVIATES)
+    if found == want:
+        return True
+    unstable = key in expectation.get("unstable", ())
+    return unstable and (found == DEVIATES or (want == CRASH and found == CONFORMS))
 
 
 def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
