@@ -102,6 +102,18 @@ class DropsSuspended(Forwarding):
         return super().__getattr__(name)
 
 
+class SuspendedIsNoise(Forwarding):
+    """Faithful, but cr_suspended reads a constant, whatever the state (as Nuitka's reads a byte of a pointer)."""
+
+    def __init__(self, coroutine, reading=False):
+        super().__init__(coroutine)
+        self.reading = reading
+
+    def __getattr__(self, name):
+        value = super().__getattr__(name)
+        return self.reading if name == "cr_suspended" else value
+
+
 class OriginElsewhere(Forwarding):
     """cr_origin names a place the coroutine was not made at (the warning it gives names the real one)."""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conformance.output.expectations import expected_verdict, load_expectations
-from conformance.protocol.verdicts import severity
+from conformance.output.matrix import report_cells
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,23 +24,6 @@ PACKAGES = {"cython": "cython", "nuitka": "nuitka", "mypyc": "mypy setuptools"}
 def require_compiler(compiler: str) -> None:
     if importlib.util.find_spec(COMPILER_MODULES[compiler]) is None:
         missing(f"needs {compiler} (pip install {PACKAGES[compiler]}; .ci/run installs it)")
-
-
-def cells(report: dict) -> dict[str, str]:
-    """The worst verdict of every transition that did not conform, keyed as the expectations file keys it."""
-    found: dict[str, str] = {}
-    for driver in report["drivers"]:
-        for transition in driver["transitions"]:
-            verdict = transition["verdict"]
-            if verdict in ("conforms", "unexercised"):
-                continue
-            key = f"{driver['model']}:{transition['id']}"
-            if key not in found or severity(verdict) > severity(found[key]):
-                found[key] = verdict
-    for probe in (report.get("probes") or {}).get("results", []):  # the model's probes, once per run
-        if probe["verdict"] != "conforms":
-            found[f"coroutine:{probe['id']}"] = probe["verdict"]
-    return found
 
 
 @pytest.mark.parametrize("compiler", ["cython", "nuitka", "mypyc"])
@@ -58,10 +41,11 @@ def test_the_compiled_body_gets_the_expected_verdicts(compiler, tmp_path):
     assert "through the agent" in report["drivers"][0]["description"]
     assert len(report["probes"]["results"]) >= 13  # the probes ran too, from a build of probes.py
     expectation = load_expectations(ROOT / "expectations" / "verdicts.toml")[compiler]
-    found = cells(report)
-    mismatches = {key: (expectation["cells"].get(key, "conforms"), found.get(key, "conforms"))
+    found = report_cells(report)
+    conforming = {"verdict": "conforms"}
+    mismatches = {key: (expectation["cells"].get(key, "conforms"), found.get(key, conforming)["verdict"])
                   for key in set(expectation["cells"]) | set(found)
-                  if not expected_verdict(key, found.get(key, "conforms"), expectation)}
+                  if not expected_verdict(key, found.get(key, conforming), expectation)}
     assert mismatches == {}, mismatches
 
 

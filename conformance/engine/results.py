@@ -15,6 +15,13 @@ class TransitionResult:
     verdict: str = CONFORMS
     observed: str | None = None  # the first non-conforming observation, in words
     expected: str | None = None
+    differs_in: dict = field(default_factory=dict)  # attribute name, or "other", -> the worst verdict there
+
+    def note(self, difference) -> None:
+        """Keep the worst verdict per attribute, so that a reader can tell a deviation in one attribute alone."""
+        where = difference.attribute or "other"
+        if severity(difference.verdict) > severity(self.differs_in.get(where, CONFORMS)):
+            self.differs_in[where] = difference.verdict
 
 
 @dataclass
@@ -67,16 +74,16 @@ class DriverResults:
         self.steps += 1
         if record.failures and self.first_failure_seconds is None:
             self.first_failure_seconds = time.perf_counter() - self.started
-        blamed = {}  # transition -> its worst difference in this step (a milder one must not hide it)
+        blamed: dict[str, list] = {}  # transition -> the differences blamed on it in this step
         for difference in record.differences:
-            transition_id = record.blame(difference)
-            if transition_id not in blamed or \
-                    severity(difference.verdict) > severity(blamed[transition_id].verdict):
-                blamed[transition_id] = difference
+            blamed.setdefault(record.blame(difference), []).append(difference)
         for transition_id in record.prediction.transitions:
             result = self.transitions.setdefault(transition_id, TransitionResult())
             result.count += 1
-            difference = blamed.get(transition_id)
+            for difference in blamed.get(transition_id, ()):
+                result.note(difference)
+            # its worst difference in this step (a milder one must not hide it)
+            difference = max(blamed.get(transition_id, ()), key=lambda d: severity(d.verdict), default=None)
             if difference is not None and severity(difference.verdict) > severity(result.verdict):
                 result.verdict = difference.verdict
                 result.expected = format_value(difference.expected)

@@ -16,9 +16,12 @@ any change in what the suite says about an interpreter shows up and gets reviewe
     model_expects = "what the model says"
     evidence = "a source, an issue, or a minimal reproducer"
 
-A target may say `unstable = { cells = [...], why = "..." }`: cells whose verdict is the expected one or, from
-run to run, "deviates" (an implementation that reads uninitialised memory there), or for an expected crash
-"conforms" (a crash that shows on some runs only), with the reason.
+A target may say `unstable = { cells = [...], attributes = [...], why = "..." }`, with the reason:
+- `cells`: their verdict is the expected one or, from run to run, "deviates" (an implementation that reads
+  uninitialised memory there), or for an expected crash "conforms" (a crash that shows on some runs only);
+- `attributes`: introspection attributes whose value is noise on that target (Nuitka's cr_suspended reads a
+  byte of an unrelated pointer); every cell is compared as if its differences in them were not there, so the
+  expected verdicts list what the target does apart from them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from __future__ import annotations
 from conformance.errors import ExpectationsError
 from conformance.protocol.model import read_toml
 from conformance.protocol.observation import CONFORMS, CRASH, DEVIATES
-from conformance.protocol.verdicts import DIVERGENT
+from conformance.protocol.verdicts import DIVERGENT, severity
 
 NOTE_FIELDS = ("does", "model_expects", "evidence")
 RAN = ("conforms", "deviates")  # a driver's status in a report when it ran at all
@@ -51,19 +54,33 @@ def load_expectations(path) -> dict:
             cells[deviation["transition"]] = deviation["verdict"]
             notes[deviation["transition"]] = {name: deviation[name] for name in NOTE_FIELDS}
         unstable = entry.get("unstable", {})
-        if unstable and not (isinstance(unstable.get("cells"), list) and unstable.get("why")):
-            raise ExpectationsError(f"{path}: {label!r}'s `unstable` needs `cells` (a list) and `why`")
+        if unstable and not (all(isinstance(unstable.get(name, []), list) for name in ("cells", "attributes"))
+                             and unstable.get("why") and set(unstable) <= {"cells", "attributes", "why"}):
+            raise ExpectationsError(f"{path}: {label!r}'s `unstable` needs `why` and may name `cells` and "
+                                    f"`attributes` (lists), found {sorted(unstable)}")
         targets[label] = {"unavailable_drivers": set(entry.get("unavailable_drivers", [])), "cells": cells,
                           "notes": notes, "unstable": set(unstable.get("cells", [])),
+                          "unstable_attributes": set(unstable.get("attributes", [])),
                           "unavailable_evidence": entry.get("unavailable_evidence")}
     return targets
 
 
-def expected_verdict(key: str, found: str, expectation: dict) -> bool:
+def judged_verdict(cell: dict, expectation: dict) -> str:
+    """A matrix cell's verdict, leaving out its differences in the attributes the target reads as noise."""
+    noise = expectation.get("unstable_attributes", ())
+    differs_in = cell.get("differs_in")
+    if not noise or not differs_in:
+        return cell["verdict"]
+    return max((verdict for where, verdict in differs_in.items() if where not in noise), key=severity,
+               default=CONFORMS)
+
+
+def expected_verdict(key: str, cell: dict, expectation: dict) -> bool:
     """Whether a cell's verdict is the expected one; a cell the target lists as unstable (the implementation
     reads uninitialised memory there, say) may also deviate, and one expected to crash may also conform (the
     crash shows on some runs only)."""
     want = expectation["cells"].get(key, CONFORMS)
+    found = judged_verdict(cell, expectation)
     if found == want:
         return True
     unstable = key in expectation.get("unstable", ())
@@ -75,7 +92,8 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
     mismatches = []
     for column in matrix["columns"]:
         label = column["label"]
-        expected = expectations.get(label, {"unavailable_drivers": set(), "cells": {}, "unstable": set()})
+        expected = expectations.get(label, {"unavailable_drivers": set(), "cells": {}, "unstable": set(),
+                                            "unstable_attributes": set()})
         if column["state"] != "complete":
             mismatches.append(f"{label}: the run did not complete ({column['state']}): {column.get('error')}")
             continue
@@ -90,9 +108,12 @@ def compare_with_expectations(matrix: dict, expectations: dict) -> list[str]:
                 continue
             seen.add(row["key"])
             want = expected["cells"].get(row["key"], CONFORMS)
-            if not expected_verdict(row["key"], cell["verdict"], expected):
+            if not expected_verdict(row["key"], cell, expected):
                 observed = f" (observed {cell['observed']})" if cell.get("observed") else ""
-                mismatches.append(f"{label}: {row['key']}: expected {want}, found {cell['verdict']}{observed}")
+                found = judged_verdict(cell, expected)
+                apart = f" apart from {', '.join(sorted(expected['unstable_attributes']))}" \
+                    if found != cell["verdict"] else ""
+                mismatches.append(f"{label}: {row['key']}: expected {want}, found {found}{apart}{observed}")
         for key in expected["cells"]:
             if key not in seen:
                 mismatches.append(f"{label}: {key}: expected {expected['cells'][key]}, but it was not exercised")
@@ -110,8 +131,7 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
         known = existing.get(label, {"notes": {}})
         unavailable = sorted(d for d, status in column["drivers"].items() if status not in RAN)
         not_observable = [r["key"] for r in matrix["rows"] if r["cells"][label]["verdict"] == "not-observable"]
-        deviations = [r for r in matrix["rows"]
-                      if r["cells"][label]["verdict"] in DIVERGENT]
+        deviations = [r for r in matrix["rows"] if judged_verdict(r["cells"][label], known) in DIVERGENT]
         if not (unavailable or not_observable or deviations):
             continue
         lines.append(f"[targets.{_quote(label)}]")
@@ -127,7 +147,7 @@ def expectations_text(matrix: dict, existing: dict | None = None) -> str:
             notes = known["notes"].get(row["key"], {})
             lines.append(f"[[targets.{_quote(label)}.deviation]]")
             lines.append(f"transition = {_quote(row['key'])}")
-            lines.append(f"verdict = {_quote(cell['verdict'])}")
+            lines.append(f"verdict = {_quote(judged_verdict(cell, known))}")
             lines.append(f"does = {_quote(notes.get('does') or ('observed ' + str(cell.get('observed'))))}")
             lines.append(f"model_expects = {_quote(notes.get('model_expects') or str(cell.get('expected')))}")
             lines.append(f"evidence = {_quote(notes.get('evidence') or 'TODO')}")
@@ -174,6 +194,11 @@ def differences_table(path) -> str:
         for does, row in behaviours.items():
             transitions = ", ".join(f"`{key}`" for key in row["transitions"])
             out.append(f"| {' / '.join(row['verdicts'])} | {_cell(does)} | {transitions} |")
+        unstable = entry.get("unstable", {})
+        if unstable:
+            where = [f"`{key}`" for key in unstable.get("cells", [])]
+            where += [f"every transition, for `{name}`" for name in unstable.get("attributes", [])]
+            out.append(f"| unstable | {_cell(unstable['why'])} | {', '.join(where)} |")
         out += ["", "</details>", ""]
     return "\n".join([TABLE_START, "", *out, TABLE_END])
 

@@ -197,19 +197,8 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
                           shape=shape_text(interpreter.get("shape")))
             for driver in report["drivers"]:
                 column["drivers"][driver["driver"]] = driver["error"] or driver["verdict"]
-                for case in driver["transitions"]:
-                    if case["verdict"] == "unexercised":
-                        continue
-                    cell = cells.setdefault(f'{driver["model"]}:{case["id"]}', {}).setdefault(
-                        target.label, {"verdict": CONFORMS, "drivers": {}})
-                    cell["drivers"][driver["driver"]] = case["verdict"]
-                    if severity(case["verdict"]) > severity(cell["verdict"]):
-                        cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
-                                    driver=driver["driver"])
-            for probe in (report.get("probes") or {}).get("results", []):
-                cells.setdefault(f'coroutine:{probe["id"]}', {})[target.label] = {
-                    "verdict": probe["verdict"], "drivers": {}, "expected": probe["expected"],
-                    "observed": probe["observed"], "driver": "probe"}
+            for key, cell in report_cells(report).items():
+                cells.setdefault(key, {})[target.label] = cell
         columns.append(column)
     rows = []
     for model_name, model in models.items():
@@ -230,6 +219,28 @@ def build_matrix(targets: list[TargetSpec], status: dict[str, dict], interrupted
                          "outcome": outcome_text(model, row), "versions": row.versions_text(), "cells": row_cells})
         rows += probe_rows(model, columns, cells)
     return {"format": MATRIX_FORMAT, "partial": partial, "columns": columns, "rows": rows}
+
+
+def report_cells(report: dict) -> dict[str, dict]:
+    """One run report's cells, keyed "model:transition": the worst verdict over the drivers, with what was
+    expected and observed there, each driver's verdict, and the worst verdict per attribute (`differs_in`)."""
+    cells: dict[str, dict] = {}
+    for driver in report["drivers"]:
+        for case in driver["transitions"]:
+            if case["verdict"] == "unexercised":
+                continue
+            cell = cells.setdefault(f'{driver["model"]}:{case["id"]}', {"verdict": CONFORMS, "drivers": {}})
+            cell["drivers"][driver["driver"]] = case["verdict"]
+            for where, verdict in case.get("differs_in", {}).items():
+                if severity(verdict) > severity(cell.setdefault("differs_in", {}).get(where, CONFORMS)):
+                    cell["differs_in"][where] = verdict
+            if severity(case["verdict"]) > severity(cell["verdict"]):
+                cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
+                            driver=driver["driver"])
+    for probe in (report.get("probes") or {}).get("results", []):
+        cells[f'coroutine:{probe["id"]}'] = {"verdict": probe["verdict"], "drivers": {}, "driver": "probe",
+                                             "expected": probe["expected"], "observed": probe["observed"]}
+    return cells
 
 
 def probe_rows(model, columns: list[dict], cells: dict) -> list[dict]:

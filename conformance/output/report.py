@@ -44,6 +44,8 @@ def build_report(results: list[DriverResults], models: dict[str, Model], options
             transitions.append({"id": transition_id, "count": found.count,
                                 "verdict": found.verdict if found.count else "unexercised",
                                 "expected": found.expected, "observed": found.observed})
+            if found.count and found.verdict != CONFORMS:
+                transitions[-1]["differs_in"] = found.differs_in
             if transition_id in result.blocked:  # planned, but its sequences deviated before reaching it
                 transitions[-1]["blocked"] = True
         drivers.append({

@@ -89,6 +89,7 @@ class Difference:
     expected: object
     observed: object
     verdict: str
+    attribute: str | None = None  # the introspection attribute (running, suspended, ...) this is about, if one
 
     def describe(self) -> str:
         return f"{self.aspect}: expected {format_value(self.expected)}, observed {format_value(self.observed)}"
@@ -131,11 +132,11 @@ def _compare_attributes(prefix: str, expected: dict, observed: dict, together) -
     for name, value in expected.items():
         if name in observed:
             if observed[name] != value:
-                differences.append(Difference(f"{prefix}{name}", value, observed[name], DEVIATES))
+                differences.append(Difference(f"{prefix}{name}", value, observed[name], DEVIATES, name))
         elif name in together and any(other in observed for other in together):
-            differences.append(Difference(f"{prefix}{name}", value, ABSENT, DEVIATES))
+            differences.append(Difference(f"{prefix}{name}", value, ABSENT, DEVIATES, name))
         else:
-            differences.append(Difference(f"{prefix}{name}", value, None, NOT_OBSERVABLE))
+            differences.append(Difference(f"{prefix}{name}", value, None, NOT_OBSERVABLE, name))
     return differences
 
 
