@@ -1,5 +1,6 @@
-"""Concrete values for the model's argument classes and body reactions: Hypothesis strategies for the
-machine, and the representatives the deterministic tour hands out.
+"""Concrete values for the model's argument classes and body reactions: the examples every step starts from,
+the value classes the step alphabet adds (which the Hypothesis machine and --depth draw from), and the
+representatives the deterministic tour hands out in turn.
 
 Every value that crosses the protocol (sent, passed out at an await, returned, carried by a StopIteration)
 is a *value spec* (conformance/subject/body.py: make_value) drawn from the same classes: plain numbers,
@@ -13,10 +14,6 @@ because real code uses them, and the tour gives each role tagged values as well.
 """
 
 from __future__ import annotations
-
-from hypothesis import strategies as st
-
-EXCEPTION_TYPES = ("ValueError", "KeyError", "OSError")
 
 # role -> (the first number of its range, the word its exception messages carry, its exception classes)
 ROLES = {
@@ -48,20 +45,11 @@ VALUE_CLASSES = ("number", "None", "empty tuple", "one-element tuple", "tuple", 
                  "StopIteration")
 
 
-def role_values(role: str, none: bool = True):
-    """The strategy of one role's values: a tagged number half the time, else one of the role's examples of
-    every value class (a fixed list, so that a value is one choice: when Hypothesis shrinks a call sequence
-    and a call's draws land on another call's value, they still read as a value, and sequences shrink as
-    short as with numbers alone)."""
-    return st.one_of(st.integers(ROLES[role][0], ROLES[role][0] + 99), st.sampled_from(examples(role, none)))
-
-
-def examples(role: str, none: bool = True) -> list:
+def examples(role: str) -> list:
     """Every value class of one role, some twice (another exception type, a longer tuple, the role's other
     exception class), in VALUE_CLASSES order."""
     first, word, classes = ROLES[role]
-    found = [representative(role, value_class) for value_class in VALUE_CLASSES
-             if none or value_class != "None"]
+    found = [representative(role, value_class) for value_class in VALUE_CLASSES]
     return found + [tuple_spec(first + 8, first + 9, first + 10), exception_spec("KeyError", f"{word} 6"),
                     exception_spec("OSError", f"{word} 7"), class_spec(classes[1]), exception_spec("StopIteration")]
 
@@ -123,25 +111,6 @@ def tour_values(role: str) -> list:
     return [representative(role, value_class) for value_class in TOUR_ORDER[role]]
 
 
-NON_EXCEPTIONS = st.sampled_from([42, "not an exception", 2.5])
-
-
-def _exception(message_prefix: str, types=EXCEPTION_TYPES):
-    return st.builds(lambda kind, n: [kind, f"{message_prefix} {n}"], st.sampled_from(types), st.integers(0, 9))
-
-
-PAYLOADS = {
-    ("send", "none"): st.none(),
-    ("send", "value"): role_values("sent", none=False),  # send(None) is its own argument class
-    ("throw", "instance"): _exception("thrown"),
-    ("throw", "class"): st.sampled_from(EXCEPTION_TYPES).map(lambda kind: [kind]),
-    ("throw", "three-argument"): _exception("thrown"),
-    ("throw", "non-exception"): NON_EXCEPTIONS,
-    ("throw", "stop-iteration"): role_values("stop-value"),
-    ("throw", "generator-exit"): st.none(),
-    ("throw", "base-exception"): _exception("interrupt", ("Interrupt",)),
-}
-
 # The argument classes whose payload is a value, and its role.
 PAYLOAD_ROLES = {("send", "value"): "sent", ("throw", "stop-iteration"): "stop-value"}
 
@@ -157,14 +126,6 @@ EXAMPLES = {
     ("throw", "base-exception"): ["Interrupt", "interrupt 5"],
 }
 
-REACTION_VALUES = {
-    "await": role_values("yielded"),
-    "return": role_values("returned"),
-    "raise": _exception("raised"),
-    "raise-stop-iteration": role_values("stop-value"),
-    "propagate": st.none(),
-}
-
 REACTION_EXAMPLES = {"await": tour_values("yielded")[0], "return": tour_values("returned")[0],
                      "raise": ["ValueError", "raised 2"], "raise-stop-iteration": tour_values("stop-value")[0],
                      "propagate": None}
@@ -175,18 +136,8 @@ REACTION_EXAMPLES = {"await": tour_values("yielded")[0], "return": tour_values("
 NONE_VARIANTS = ("await", "return")
 
 
-def payload_strategy(call: str, argument: str):
-    return PAYLOADS.get((call, argument), st.none())
-
-
 def example_payload(call: str, argument: str):
     return EXAMPLES.get((call, argument))
-
-
-def reaction_value_strategy(reaction: str, yielded_values=None):
-    if reaction == "await" and yielded_values is not None:
-        return st.sampled_from(yielded_values)
-    return REACTION_VALUES[reaction]
 
 
 def example_reaction_value(reaction: str, yielded_values=None):
@@ -197,22 +148,13 @@ def example_reaction_value(reaction: str, yielded_values=None):
 
 # The awaited object's values (see body.scripted_awaitee): ranges of their own, so that a value it passes
 # out or returns cannot be mistaken for the body's.
-AWAITEE_VALUES = {
-    "pass": st.none(),
-    "await": st.integers(500, 599),
-    "return": st.integers(600, 699),
-    "raise": _exception("awaitee raised"),
-}
-
 AWAITEE_EXAMPLES = {"pass": None, "await": 507, "return": 608, "raise": ["LookupError", "awaitee raised 3"]}
-
-
-def awaitee_value_strategy(reaction: str):
-    return AWAITEE_VALUES[reaction]
 
 
 def example_awaitee_value(reaction: str):
     return AWAITEE_EXAMPLES[reaction]
+
+
 class Rotation:
     """Hands out each role's tour representatives in turn, so that a tour's steps together use every value
     class; a driver that allows only some yielded values (asyncio: None) gets those."""
