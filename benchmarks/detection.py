@@ -33,13 +33,14 @@ from conformance.engine.runner import DEFAULT_DEPTH  # noqa: E402  (what `coroco
 
 
 def interpreter_for(version: tuple[int, int]) -> str | None:
-    """A Python of at least `version` that can run the suite (has hypothesis), or None."""
+    """A Python of at least `version` that can run the suite (imports its command line, so every dependency
+    is there), or None."""
     if sys.version_info[:2] >= version:
         return sys.executable
     for candidate in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python")), reverse=True):
         try:
-            answer = subprocess.run([candidate, "-c", "import sys, hypothesis, networkx; print(sys.version_info[1])"],
-                                    capture_output=True, text=True, timeout=60)
+            answer = subprocess.run([candidate, "-c", "import sys, conformance.cli; print(sys.version_info[1])"],
+                                    capture_output=True, text=True, timeout=60, cwd=ROOT)
         except (OSError, subprocess.TimeoutExpired):
             continue
         if answer.returncode == 0 and (3, int(answer.stdout.strip())) >= version:
