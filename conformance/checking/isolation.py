@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from conformance.drivers import DRIVERS
-from conformance.engine.results import DriverResults, TransitionResult
+from conformance.engine.results import DriverResults, TransitionResult, merge_differs_in
 from conformance.errors import SubjectError
 from conformance.output.report import build_report, probe_section, verdict_summary, write_json
 from conformance.protocol.model import load_model, probe_outcome_text
@@ -234,6 +234,8 @@ def merge_attempts(reports: list[dict]) -> dict:
             mine["count"] += case["count"]
             if severity(case["verdict"]) > severity(mine["verdict"]):
                 mine.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"])
+            if case.get("differs_in"):
+                merge_differs_in(mine.setdefault("differs_in", {}), case["differs_in"])
     entry["transitions"] = list(cases.values())
     entry["coverage"] = {"covered": sum(1 for case in cases.values() if case["count"]),
                          "exercisable": len(cases),

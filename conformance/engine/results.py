@@ -19,9 +19,14 @@ class TransitionResult:
 
     def note(self, difference) -> None:
         """Keep the worst verdict per attribute, so that a reader can tell a deviation in one attribute alone."""
-        where = difference.attribute or "other"
-        if severity(difference.verdict) > severity(self.differs_in.get(where, CONFORMS)):
-            self.differs_in[where] = difference.verdict
+        merge_differs_in(self.differs_in, {difference.attribute or "other": difference.verdict})
+
+
+def merge_differs_in(into: dict, more: dict) -> None:
+    """Fold `more` into `into`: both map an attribute name (or "other") to the worst verdict seen there."""
+    for where, verdict in more.items():
+        if severity(verdict) > severity(into.get(where, CONFORMS)):
+            into[where] = verdict
 
 
 @dataclass

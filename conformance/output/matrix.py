@@ -21,6 +21,7 @@ from pathlib import Path
 
 from conformance import PACKAGE_DIR
 from conformance.drivers import DRIVERS
+from conformance.engine.results import merge_differs_in
 from conformance.output.diagrams import (
     divergence_diagram,
     report_facts,
@@ -231,9 +232,8 @@ def report_cells(report: dict) -> dict[str, dict]:
                 continue
             cell = cells.setdefault(f'{driver["model"]}:{case["id"]}', {"verdict": CONFORMS, "drivers": {}})
             cell["drivers"][driver["driver"]] = case["verdict"]
-            for where, verdict in case.get("differs_in", {}).items():
-                if severity(verdict) > severity(cell.setdefault("differs_in", {}).get(where, CONFORMS)):
-                    cell["differs_in"][where] = verdict
+            if case.get("differs_in"):
+                merge_differs_in(cell.setdefault("differs_in", {}), case["differs_in"])
             if severity(case["verdict"]) > severity(cell["verdict"]):
                 cell.update(verdict=case["verdict"], expected=case["expected"], observed=case["observed"],
                             driver=driver["driver"])
