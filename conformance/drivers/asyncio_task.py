@@ -31,6 +31,7 @@ class AsyncioDriver(InProcessDriver):
     observes_inside = False
     description = "an asyncio event loop runs the coroutine as a Task: steps, cancellation, result retrieval"
     calls = frozenset({("send", "none"), ("throw", "base-exception")})
+    awaitees = ("generator", "coroutine")  # a Future is the loop's own business: it wakes the task itself
 
     def payload_override(self, call, argument):
         return ["CancelledError", CANCEL_MESSAGE] if argument == "base-exception" else None
@@ -89,6 +90,7 @@ class AsyncioDriver(InProcessDriver):
         """Let an unfinished task end (cancelled) before the next subject, so nothing of it runs later."""
         task, self.task = self.task, None
         if task is not None and not task.done() and self.loop is not None:
+            self.let_go()
             task.cancel()
             self.run_passes(task.done)
         super().end()

@@ -147,11 +147,17 @@ class InProcessDriver(Driver):
             return None
         return body.origin_frames(value, self.origin_tracking, linecache.getline)
 
+    def let_go(self) -> None:
+        """From now on the body lets through whatever reaches it: a plan left unused by the last call must not
+        be taken by the resumptions that end the subject."""
+        if self.script is not None:
+            self.script.plans[:] = [{"reaction": "propagate", "value": None}]
+
     def end(self) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a subject dropped half-way may warn; that is not a finding
             if self.subject is not None:
-                self.script.plans[:] = [{"reaction": "propagate", "value": None}]
+                self.let_go()
                 try:
                     self.subject.close()
                 except BaseException:  # noqa: BLE001 - a broken subject must not stop the run

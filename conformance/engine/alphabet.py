@@ -75,7 +75,7 @@ def awaitee_values(context: Context, chosen: dict) -> list[Choice]:
     """One representative value per reaction of the awaited object."""
     if chosen.get("awaitee") is None:
         return [NOTHING]
-    return [Choice((("awaitee_value", example_awaitee_value(chosen["awaitee"])),))]
+    return [Choice((("awaitee_value", example_awaitee_value(chosen["awaitee"], context.driver.yielded_values())),))]
 
 
 def reactions(context: Context, chosen: dict) -> list[Choice]:

@@ -151,7 +151,11 @@ def example_reaction_value(reaction: str, yielded_values=None):
 AWAITEE_EXAMPLES = {"pass": None, "await": 507, "return": 608, "raise": ["LookupError", "awaitee raised 3"]}
 
 
-def example_awaitee_value(reaction: str):
+def example_awaitee_value(reaction: str, yielded_values=None):
+    """The awaited object's value for a reaction; what it passes out is one the driver allows, if it limits
+    them (an event loop takes only None from a coroutine it runs, whoever passes it out)."""
+    if reaction == "await" and yielded_values is not None:
+        return yielded_values[0]
     return AWAITEE_EXAMPLES[reaction]
 
 

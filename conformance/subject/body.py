@@ -308,6 +308,8 @@ def awaitee_step(script, error, received):
             return "return", received
     if reaction == "raise":
         raise make_exception(value)
+    if reaction == "await":
+        script.pauses += 1  # waiting for its caller again, as the body does at an await of its own
     return reaction, make_value(value)
 
 
@@ -425,7 +427,7 @@ class Script:
         self.events = []
         self.target = None  # set by the driver once the subject exists
         self.observer = None  # optional: returns (state, attributes) of the subject, seen from inside
-        self.pauses = 0  # how many times the body has reached an await point (an event loop waits for it)
+        self.pauses = 0  # how often the body, or what it awaits, has paused for its caller (a loop waits for it)
         self.before_reentry = None  # optional: told (call, argument) before each re-entrant call is made
         self.awaitee = "iterator"  # the kind of object the body awaits: a key of AWAITEES
         self.settle = None  # for an awaited object our code does not run in (a Future): applies its reaction
