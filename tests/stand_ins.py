@@ -129,6 +129,8 @@ class HidesOrigin(Forwarding):
         if name == "cr_origin":
             raise AttributeError(name)
         return super().__getattr__(name)
+
+
 class RepeatedSendAnsweredFromCache(Forwarding):
     """A "memoizing" wrapper: a send of the value it was sent last time is answered with what the coroutine
     answered then, and never reaches the coroutine. One sent value per sequence shows nothing; two do."""

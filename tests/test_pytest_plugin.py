@@ -77,3 +77,31 @@ def test_the_require_introspection_option_reaches_the_fixture(tmp_path):
                             timeout=300, env=environment)
     assert strict.returncode == 1, strict.stdout
     assert "Violated transition:" in strict.stdout and "not observable here" in strict.stdout, strict.stdout
+
+
+def test_the_origin_tracking_option_reaches_the_fixture(tmp_path):
+    """A wrapper whose cr_origin names a place the coroutine was not made at conforms while nothing tracks
+    origins, and fails under --coroconf-origin-tracking (the never-awaited warning names the real place)."""
+    (tmp_path / "test_origin.py").write_text(textwrap.dedent('''
+        from examples.tracing import Traced
+
+        class OriginElsewhere(Traced):
+            @property
+            def cr_origin(self):
+                made = self._coro.cr_origin
+                return made and (("elsewhere.py", 1, "nowhere"),)
+
+        def test_origin(coroutine_conformance):
+            coroutine_conformance(OriginElsewhere, kind="wrapper", drivers=["direct"], examples=2)
+    '''))
+    base = [sys.executable, "-m", "pytest", *plugin_arguments(), "-q", "-p", "no:cacheprovider",
+            "--rootdir", str(tmp_path), str(tmp_path / "test_origin.py")]
+    environment = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    untracked = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    assert untracked.returncode == 0, untracked.stdout
+    tracked = subprocess.run(base + ["--coroconf-origin-tracking", "10"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=300, env=environment)
+    assert tracked.returncode == 1 and "elsewhere.py" in tracked.stdout, tracked.stdout
+    negative = subprocess.run(base + ["--coroconf-origin-tracking", "-1"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300, env=environment)
+    assert negative.returncode == 4 and "expected a number of frames" in negative.stderr, negative.stderr

@@ -26,13 +26,15 @@ class ConformanceError(AssertionError):
 
 
 def assert_conforms(obj, kind: str, *, drivers=None, require_introspection: bool = False, examples=None,
-                    strict_messages: bool = True, timeout: float = 10.0):
+                    strict_messages: bool = True, timeout: float = 10.0, origin_tracking: int = 0):
     """Check `obj` now; raise ConformanceError with the shortest failing call sequence if it deviates.
+    `origin_tracking`: make the coroutines under sys.set_coroutine_origin_tracking_depth(N), as asyncio's debug
+    mode does with 10 (cr_origin, and the never-awaited warning telling where each was made).
     Returns the CheckResult, for tests that want to look further (notes, coverage)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, found {kind!r}")
     options = CheckOptions(examples=examples, strict_messages=strict_messages, timeout=timeout,
-                           require_observable=require_introspection)
+                           require_observable=require_introspection, origin_tracking=origin_tracking)
     if drivers is not None:
         options.drivers = list(drivers)
     try:
@@ -48,13 +50,13 @@ def assert_conforms(obj, kind: str, *, drivers=None, require_introspection: bool
 
 
 def conformance_tests(obj, kind: str, *, require_introspection: bool = False, strict_messages: bool = True,
-                      examples=None, name: str | None = None) -> type:
+                      examples=None, name: str | None = None, origin_tracking: int = 0) -> type:
     """A pytest test class checking `obj` (a wrapper(coro), a decorator(async_fn) or an awaitable factory):
     one test per driver for wrappers and decorators, one test for an awaitable's protocol checks."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, found {kind!r}")
     options = dict(require_introspection=require_introspection, strict_messages=strict_messages,
-                   examples=examples)
+                   examples=examples, origin_tracking=origin_tracking)
     namespace = {"__doc__": f"Coroutine-protocol conformance of {getattr(obj, '__qualname__', obj)!r} ({kind})."}
     if kind == "awaitable":
         namespace["test_awaitable_protocol"] = lambda self: assert_conforms(obj, kind, **options) and None
