@@ -117,3 +117,14 @@ def test_a_stopped_matrix_keeps_what_had_arrived_and_says_it_is_partial(tmp_path
     assert first["state"] == "interrupted" and first["drivers"], first
     assert second["state"] in ("waiting", "interrupted")
     assert "**Partial:**" in (tmp_path / "matrix.md").read_text()
+
+
+def test_the_matrix_runs_every_target_under_origin_tracking_when_asked(tmp_path):
+    done = coroconf("matrix", "--targets", sys.executable, "--examples", "0", "--origin-tracking", "10",
+                    "--out", str(tmp_path), timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    report = json.loads(next((tmp_path / "reports").glob("*.json")).read_text())
+    assert report["origin_tracking"] == 10 and report["verdict"] == "conforms"
+    assert "sys.set_coroutine_origin_tracking_depth(10)" in (tmp_path / "matrix.md").read_text()
+    refused = coroconf("matrix", "--targets", sys.executable, "--origin-tracking", "-1", "--out", str(tmp_path))
+    assert refused.returncode == 2 and "expected a number of frames" in refused.stderr

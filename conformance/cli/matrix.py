@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from conformance.cli.common import add_origin_tracking
 from conformance.errors import TargetError, UsageError
 from conformance.output.expectations import (
     compare_with_expectations,
@@ -42,6 +43,7 @@ def register_matrix(commands) -> None:
                         help="compare the verdicts with this expected-verdicts file; exit 1 on any difference")
     matrix.add_argument("--write-expectations", metavar="FILE",
                         help="write the verdicts found as an expected-verdicts file (keeping its notes)")
+    add_origin_tracking(matrix)
     matrix.set_defaults(handler=command_matrix)
 
 
@@ -83,7 +85,7 @@ def command_matrix(arguments) -> int:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)  # a kill keeps what had arrived, like Ctrl-C
     try:
         matrix = run_matrix(targets, out, arguments.examples, arguments.seed, arguments.jobs,
-                            arguments.call_timeout, say)
+                            arguments.call_timeout, say, origin_tracking=arguments.origin_tracking)
     finally:
         signal.signal(signal.SIGTERM, previous)
     say(f"[matrix] wrote {out / 'matrix.md'} and {out / 'matrix.json'} in {time.perf_counter() - started:.1f} s")

@@ -46,13 +46,15 @@ SYMBOLS = {CONFORMS: "✓ conforms", "not-observable": "· not observable", "mes
 # -- running ---------------------------------------------------------------------------------------
 
 def run_matrix(targets: list[TargetSpec], out: Path, examples: int, seed: int, jobs: int, call_timeout: float,
-               say=print) -> dict:
-    """Run every target (at most `jobs` at once), then build and write the matrix; returns it."""
-    runs = MatrixRuns(targets, out, ["--examples", str(examples), "--seed", str(seed),
-                                     "--call-timeout", str(call_timeout)], say)
+               say=print, origin_tracking: int = 0) -> dict:
+    """Run every target (at most `jobs` at once), then build and write the matrix; returns it. Under
+    `origin_tracking` > 0 every target makes its subjects as asyncio's debug mode does (see `coroconf run`)."""
+    options = ["--examples", str(examples), "--seed", str(seed), "--call-timeout", str(call_timeout)]
+    options += ["--origin-tracking", str(origin_tracking)] if origin_tracking else []
+    runs = MatrixRuns(targets, out, options, say)
     interrupted = runs.run_all(jobs)
     matrix = build_matrix(targets, runs.status, interrupted=interrupted)
-    matrix["interrupted"] = interrupted
+    matrix.update(interrupted=interrupted, origin_tracking=origin_tracking)
     matrix["diagrams"] = divergence_diagrams(matrix, out, say)
     write_matrix(matrix, out)
     return matrix
@@ -274,6 +276,9 @@ def markdown(matrix: dict) -> str:
     lines = ["# Coroutine conformance matrix", ""]
     if matrix["partial"]:
         lines += ["**Partial:** some interpreters did not finish; their columns show what had arrived.", ""]
+    if matrix.get("origin_tracking"):
+        lines += [f"Every subject was made under sys.set_coroutine_origin_tracking_depth({matrix['origin_tracking']})"
+                  " (`--origin-tracking`), as asyncio's debug mode makes them.", ""]
     lines += ["| interpreter | version | shape | profile | drivers | status |", "|---|---|---|---|---|---|"]
     for column in columns:
         drivers = ", ".join(f"{d}: {v}" if v in ("conforms", "deviates") else f"{d}: unavailable ({v})"
