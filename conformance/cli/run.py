@@ -17,7 +17,7 @@ from conformance.cli.common import (
     progress_printer,
     python_version,
 )
-from conformance.drivers import DRIVERS
+from conformance.drivers import DRIVERS, modelled_drivers
 from conformance.drivers.probing import AgentProber, InProcessProber
 from conformance.engine.probing import run_probes
 from conformance.engine.runner import (
@@ -31,6 +31,7 @@ from conformance.errors import UsageError
 from conformance.output.html_report import write_html
 from conformance.output.paths import check_writable_file
 from conformance.output.report import (
+    NOT_APPLICABLE,
     build_report,
     findings_text,
     shape_text,
@@ -97,6 +98,10 @@ def command_run(arguments) -> int:
         options.version, note = interpreter_profile(run_models(options), options.version)
         if note:
             print(f"[coroconf] {note}", file=sys.stderr, flush=True)
+    if not arguments.drivers:  # by default, only the drivers the model can judge on this profile
+        options.drivers, left_out = modelled_drivers(options.drivers, options.version)
+        for name, why in left_out.items():
+            print(f"[coroconf] {name}: not run, as {why}", file=sys.stderr, flush=True)
     report, interrupted = run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress, prober)
     return finish_run(arguments, options, report, interrupted)
 
@@ -220,7 +225,12 @@ def finish_run(arguments, options, report: dict, interrupted: bool) -> int:
     if interrupted:
         return 130
     if report["verdict"] != "conforms":
-        print("verdict: DEVIATES from the model (see above)")
+        could_not_run = [d["driver"] for d in report["drivers"] if d["verdict"] == "error"]
+        if could_not_run and all(d["verdict"] in ("error", "conforms", NOT_APPLICABLE) for d in report["drivers"]) \
+                and (report.get("probes") or {}).get("verdict", "conforms") == "conforms":
+            print(f"verdict: no deviation found, but {', '.join(could_not_run)} could not run (see above)")
+        else:
+            print("verdict: DEVIATES from the model (see above)")
         return EXIT_DEVIATION
     if arguments.strict_coverage and uncovered:
         print(f"verdict: transitions left unexercised by {', '.join(uncovered)} (--strict-coverage)")

@@ -32,6 +32,9 @@ class AsyncioDriver(InProcessDriver):
     description = "an asyncio event loop runs the coroutine as a Task: steps, cancellation, result retrieval"
     calls = frozenset({("send", "none"), ("throw", "base-exception")})
     awaitees = ("generator", "coroutine")  # a Future is the loop's own business: it wakes the task itself
+    awaitee_gap = ((3, 11), "before 3.11 a Task replaces a CancelledError that leaves the coroutine with a new "
+                            "one, and the model's row for it (asyncio-task.exception.propagate) cannot yet tell the "
+                            "cancellation from an exception the awaited object raised")
 
     def payload_override(self, call, argument):
         return ["CancelledError", CANCEL_MESSAGE] if argument == "base-exception" else None

@@ -34,9 +34,22 @@ class Driver:
     subject_name = "scripted_body"
     observes_inside = True  # the body reports its own coroutine's state when it resumes
     awaitees: tuple[str, ...] = ()  # the model's awaitee kinds this driver also runs with (see with_awaitee)
+    awaitee_gap: tuple | None = None  # (modelled_since, modelled_why) for those variants, where they have one
     awaitee: str | None = None  # the kind this driver's body awaits; None: the model's first (a plain iterator)
     base_name: str | None = None  # for a driver made by with_awaitee: the driver it varies
     remote = False  # the subject lives in a child interpreter, which says itself what it can await
+    # Where a version profile older than `modelled_since` leaves part of what the driver reaches undescribed,
+    # the driver is not run on it: a run there would blame the subject for the model's gap (`modelled_why`).
+    modelled_since: tuple[int, int] | None = None
+    modelled_why = ""
+
+    @classmethod
+    def unmodelled(cls, version: tuple[int, int]) -> str | None:
+        """Why the model cannot judge this driver on the `version` profile, or None where it can."""
+        if cls.modelled_since is None or tuple(version) >= cls.modelled_since:
+            return None
+        return (f"the {version[0]}.{version[1]} profile does not describe all it reaches (from "
+                f"{cls.modelled_since[0]}.{cls.modelled_since[1]} on it does): {cls.modelled_why}")
 
     def awaitee_route(self, model: Model) -> None:
         """Add the awaitee kind's rows to the route (a kind the model does not have is the suite's bug)."""

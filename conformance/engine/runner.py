@@ -216,6 +216,9 @@ def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model],
     else:
         model = models.get(model_name) or load_model(model_name)
     models[model_name] = model
+    gap = driver_class.unmodelled(options.version)
+    if gap is not None:
+        return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, error=gap)
     try:
         driver = driver_class(model)
     except DriverUnavailable as error:
@@ -251,6 +254,9 @@ def run_driver_in_child(name: str, options: RunOptions, models: dict[str, Model]
     model = models.get(model_name) or load_model(options.model_path or model_name)
     models[model_name] = model
     version = "%d.%d" % options.version
+    gap = DRIVERS[name].unmodelled(options.version)
+    if gap is not None:
+        return DriverResults(name, DRIVERS[name].route, model.name, version, error=gap)
     try:
         driver = AgentDriver(model, process, name)
     except DriverUnavailable as error:
