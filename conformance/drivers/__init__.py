@@ -39,4 +39,5 @@ def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:
     left_out = {name: DRIVERS[name].unmodelled(version) for name in names}
     return [name for name in names if left_out[name] is None], {n: why for n, why in left_out.items() if why}
 
+
 __all__ = ["Driver", "InProcessDriver", "DriverUnavailable", "DRIVERS", "with_awaitee", "modelled_drivers"]
