@@ -61,20 +61,26 @@ def test_a_library_gets_one_test_per_driver_and_the_broken_wrapper_fails_with_it
     assert "Violated transition: value.return" in output
 
 
+def user_file_runner(tmp_path, name: str, text: str):
+    """Write a user's test file; return a function that runs pytest on it with some options."""
+    (tmp_path / name).write_text(textwrap.dedent(text))
+    base = [sys.executable, "-m", "pytest", *plugin_arguments(), "-q", "-p", "no:cacheprovider",
+            "--rootdir", str(tmp_path), str(tmp_path / name)]
+    environment = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    return lambda *options: subprocess.run(base + list(options), cwd=ROOT, capture_output=True, text=True,
+                                           timeout=300, env=environment)
+
+
 def test_the_require_introspection_option_reaches_the_fixture(tmp_path):
-    (tmp_path / "test_bare.py").write_text(textwrap.dedent('''
+    run = user_file_runner(tmp_path, "test_bare.py", '''
         from tests.check_fixtures.wrappers import Bare
 
         def test_bare(coroutine_conformance):
             coroutine_conformance(Bare, kind="wrapper", drivers=["direct"], examples=2)
-    '''))
-    base = [sys.executable, "-m", "pytest", *plugin_arguments(), "-q", "-p", "no:cacheprovider",
-            "--rootdir", str(tmp_path), str(tmp_path / "test_bare.py")]
-    environment = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
-    lenient = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    ''')
+    lenient = run()
     assert lenient.returncode == 0, lenient.stdout
-    strict = subprocess.run(base + ["--coroconf-require-introspection"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300, env=environment)
+    strict = run("--coroconf-require-introspection")
     assert strict.returncode == 1, strict.stdout
     assert "Violated transition:" in strict.stdout and "not observable here" in strict.stdout, strict.stdout
 
@@ -82,7 +88,7 @@ def test_the_require_introspection_option_reaches_the_fixture(tmp_path):
 def test_the_origin_tracking_option_reaches_the_fixture(tmp_path):
     """A wrapper whose cr_origin names a place the coroutine was not made at conforms while nothing tracks
     origins, and fails under --coroconf-origin-tracking (the never-awaited warning names the real place)."""
-    (tmp_path / "test_origin.py").write_text(textwrap.dedent('''
+    run = user_file_runner(tmp_path, "test_origin.py", '''
         from examples.tracing import Traced
 
         class OriginElsewhere(Traced):
@@ -93,15 +99,10 @@ def test_the_origin_tracking_option_reaches_the_fixture(tmp_path):
 
         def test_origin(coroutine_conformance):
             coroutine_conformance(OriginElsewhere, kind="wrapper", drivers=["direct"], examples=2)
-    '''))
-    base = [sys.executable, "-m", "pytest", *plugin_arguments(), "-q", "-p", "no:cacheprovider",
-            "--rootdir", str(tmp_path), str(tmp_path / "test_origin.py")]
-    environment = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
-    untracked = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300, env=environment)
+    ''')
+    untracked = run()
     assert untracked.returncode == 0, untracked.stdout
-    tracked = subprocess.run(base + ["--coroconf-origin-tracking", "10"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=300, env=environment)
+    tracked = run("--coroconf-origin-tracking", "10")
     assert tracked.returncode == 1 and "elsewhere.py" in tracked.stdout, tracked.stdout
-    negative = subprocess.run(base + ["--coroconf-origin-tracking", "-1"], cwd=ROOT, capture_output=True,
-                              text=True, timeout=300, env=environment)
+    negative = run("--coroconf-origin-tracking", "-1")
     assert negative.returncode == 4 and "expected a number of frames" in negative.stderr, negative.stderr
