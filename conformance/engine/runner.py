@@ -207,6 +207,15 @@ def hypothesis_rounds(session: Session, options: RunOptions, checkpoint: Checkpo
                 return
 
 
+def unmodelled_result(name: str, model: Model, options: RunOptions) -> DriverResults | None:
+    """A driver's results when the run's profile does not describe all it reaches (an error saying why), or
+    None when the model can judge it."""
+    why = DRIVERS[name].unmodelled(options.version)
+    if why is None:
+        return None
+    return DriverResults(name, DRIVERS[name].route, model.name, "%d.%d" % options.version, error=why)
+
+
 def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model], progress=None) -> DriverResults:
     """Run one named driver; `models` caches the loaded models (and ends up naming those used)."""
     driver_class = DRIVERS[name]
@@ -216,9 +225,9 @@ def run_driver_by_name(name: str, options: RunOptions, models: dict[str, Model],
     else:
         model = models.get(model_name) or load_model(model_name)
     models[model_name] = model
-    gap = driver_class.unmodelled(options.version)
-    if gap is not None:
-        return DriverResults(name, driver_class.route, model.name, "%d.%d" % options.version, error=gap)
+    unmodelled = unmodelled_result(name, model, options)
+    if unmodelled is not None:
+        return unmodelled
     try:
         driver = driver_class(model)
     except DriverUnavailable as error:
@@ -254,9 +263,9 @@ def run_driver_in_child(name: str, options: RunOptions, models: dict[str, Model]
     model = models.get(model_name) or load_model(options.model_path or model_name)
     models[model_name] = model
     version = "%d.%d" % options.version
-    gap = DRIVERS[name].unmodelled(options.version)
-    if gap is not None:
-        return DriverResults(name, DRIVERS[name].route, model.name, version, error=gap)
+    unmodelled = unmodelled_result(name, model, options)
+    if unmodelled is not None:
+        return unmodelled
     try:
         driver = AgentDriver(model, process, name)
     except DriverUnavailable as error:

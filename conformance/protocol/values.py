@@ -141,9 +141,15 @@ def example_payload(call: str, argument: str):
 
 
 def example_reaction_value(reaction: str, yielded_values=None):
+    return _example(reaction, yielded_values, REACTION_EXAMPLES)
+
+
+def _example(reaction: str, yielded_values, examples: dict):
+    """A reaction's example value; what it passes out at an await is one the driver allows, if it limits them
+    (an event loop takes only None from a coroutine it runs, whoever passes it out: the body or what it awaits)."""
     if reaction == "await" and yielded_values is not None:
         return yielded_values[0]
-    return REACTION_EXAMPLES[reaction]
+    return examples[reaction]
 
 
 # The awaited object's values (see body.scripted_awaitee): ranges of their own, so that a value it passes
@@ -152,11 +158,7 @@ AWAITEE_EXAMPLES = {"pass": None, "await": 507, "return": 608, "raise": ["Lookup
 
 
 def example_awaitee_value(reaction: str, yielded_values=None):
-    """The awaited object's value for a reaction; what it passes out is one the driver allows, if it limits
-    them (an event loop takes only None from a coroutine it runs, whoever passes it out)."""
-    if reaction == "await" and yielded_values is not None:
-        return yielded_values[0]
-    return AWAITEE_EXAMPLES[reaction]
+    return _example(reaction, yielded_values, AWAITEE_EXAMPLES)
 
 
 class Rotation:
