@@ -1,5 +1,6 @@
 """Drivers: the ways a call reaches the subject. Each one offers the same small interface (`Driver`)."""
 
+from conformance.drivers.asyncgen import AsyncGenDriver
 from conformance.drivers.asyncio_task import AsyncioDriver
 from conformance.drivers.base import Driver, DriverUnavailable, InProcessDriver
 from conformance.drivers.direct import (
@@ -31,7 +32,8 @@ def _registry(classes) -> dict:
     return drivers
 
 
-DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver))
+DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
+                     AsyncGenDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

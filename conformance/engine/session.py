@@ -145,7 +145,7 @@ class Session:
             record.lost = True
             return predicted
         observed = record.observation.state
-        if observed is None or observed == predicted:
+        if observed is None or observed == self.model.shown_state(predicted, self.oracle.version):
             return predicted
         if observed in self.model.states and observed != RUNNING:  # a call that returned cannot leave it running
             if not self.follow_observed:

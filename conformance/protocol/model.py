@@ -47,6 +47,9 @@ PROBE_FIELDS = {"id": str, "function": str, "does": str, "raises": dict, "holds"
 
 
 
+STATE_KEYS = ("meaning", "shows", "since", "until")  # a [states] entry's keys besides its attributes' words
+
+
 def version_tuple(text: str) -> tuple[int, int]:
     """'3.12' -> (3, 12)."""
     major, _, minor = str(text).partition(".")
@@ -164,6 +167,9 @@ class StateSpec:
     name: str
     meaning: str
     observations: dict[str, object]
+    shows: str | None = None  # the state the inspect function reports for it, where that is another state's name
+    since: str | None = None  # the versions that can reach it, where not all can
+    until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,7 @@ class Model:
     transitions: tuple[Transition, ...]
     routes: dict[str, Route]
     probes: tuple[Probe, ...] = ()
+    inspect_since: str | None = None  # the first version whose inspect module has the inspect function
     _tables: dict = field(default_factory=dict, repr=False)
 
     # -- lookups -------------------------------------------------------------------------------
@@ -385,6 +392,12 @@ class Model:
                 shown[name] = self.attributes[name]["tracked"]
         return shown
 
+    def shown_state(self, state: str, version: tuple[int, int]) -> str | None:
+        """What the inspect function reports for `state` on `version` (None: that version has no such function)."""
+        if self.inspect_since and version < version_tuple(self.inspect_since):
+            return None
+        return self.states[state].shows or state
+
     def inspected(self, version: tuple[int, int]) -> tuple[str, ...]:
         """The observations the inspect function reads on `version` (all or none must be offered)."""
         return tuple(name for name, spec in self.attributes.items()
@@ -407,6 +420,10 @@ class Model:
         for row in rows:
             graph.add_edge(row.source, row.target, key=row.id, transition=row)
         return graph
+
+    def states_on(self, version: tuple[int, int]) -> list[str]:
+        """The states the subject can be in on `version` (a state may exist only from or until some version)."""
+        return [name for name, spec in self.states.items() if _in_versions(spec, version)]
 
     def version_tuples(self) -> list[tuple[int, int]]:
         return [version_tuple(v) for v in self.versions]
@@ -501,6 +518,7 @@ class _Builder:
             if key not in protocol:
                 self.fail("[protocol]", f"missing key {key!r}")
         self.require_type("[protocol]", "name", protocol["name"], str, "a word")
+        self.versions("[protocol]", {key: protocol[key] for key in ("inspect_since",) if key in protocol})
         versions = protocol["versions"]
         if not isinstance(versions, list) or not versions or not all(vocabulary.is_version(v) for v in versions):
             self.fail("[protocol]", f"`versions` must be a list of versions such as [\"3.12\", \"3.13\"], "
@@ -547,7 +565,7 @@ class _Builder:
             versions=tuple(protocol["versions"]), states=states,
             attributes=dict(self.data.get("attributes", {})), calls=calls, deliveries=deliveries,
             reactions=reactions, messages=messages, warnings=warnings, transitions=tuple(rows),
-            routes=routes, probes=self.probes(messages, rows))
+            routes=routes, probes=self.probes(messages, rows), inspect_since=protocol.get("inspect_since"))
         self.check_ids(rows)
         self.check_under(rows, routes)
         kinds = model.awaitee_kinds()
@@ -604,7 +622,14 @@ class _Builder:
         for name, spec in self.section("states").items():
             if not isinstance(spec, dict):
                 self.fail(f"[states] {name}", f"expected a table of observations, found {spec!r}")
-            states[name] = StateSpec(name, spec.get("meaning", ""), {k: v for k, v in spec.items() if k != "meaning"})
+            observations = {k: v for k, v in spec.items() if k not in STATE_KEYS}
+            self.versions(f"[states] {name}", spec)
+            states[name] = StateSpec(name, spec.get("meaning", ""), observations, spec.get("shows"),
+                                     spec.get("since"), spec.get("until"))
+        for state in states.values():
+            if state.shows is not None and state.shows not in states:
+                self.fail(f"[states] {state.name}", f"`shows` names {state.shows!r}, which is not a state",
+                          f"name the state the inspect function reports: one of {', '.join(states)}")
         return states
 
     def attributes(self, states) -> None:
@@ -813,9 +838,10 @@ class _Builder:
             self.fail(where, f"unknown value {word!r} in `{key}`", f"known: {', '.join(known)}")
         needs = vocabulary.BODY_WORDS.get(word) or vocabulary.AWAITEE_WORDS.get(word)
         received = key == "receives" and word in vocabulary.BODY_WORDS
-        if needs is not None and (received or raw.get("body") != needs):
-            self.fail(where, f"{word!r} in `{key}` is the value of the {needs!r} reaction, which this row is not",
-                      f"use it only in a reaction row with body = \"{needs}\"")
+        if needs is not None and (received or raw.get("body") not in needs):
+            wanted = " or ".join(repr(reaction) for reaction in needs)
+            self.fail(where, f"{word!r} in `{key}` is the value of the {wanted} reaction, which this row is not",
+                      f"use it only in a reaction row with body = \"{needs[0]}\"")
 
     def exception_word(self, where: str, key: str, word: str, raw, words) -> None:
         """`thrown`/`raised` or the name of a builtin exception (a typo would make every subject deviate)."""
@@ -1083,7 +1109,7 @@ class _Builder:
         unreachable = model.unreachable_cases(route, version)
         entered = set()
         for call in model.calls.values():
-            for state in call.states or model.states:
+            for state in [s for s in call.states or model.states if s in model.states_on(version)]:
                 for argument in call.arguments:
                     case = ("call", state, call.name, argument)
                     if any(u.matches(case) for u in unreachable):
@@ -1109,14 +1135,14 @@ class _Builder:
                 self.fail(f"[calls.{call.name}]", f"unknown body reaction {call.body!r}")
         graph = model.graph(version, route)
         reachable = networkx.descendants(graph, model.initial) | {model.initial}
-        for state in model.states:
+        for state in model.states_on(version):
             if state not in reachable:
                 self.fail(f"state {state!r}", f"unreachable from {model.initial} on Python {version_text} "
                           f"(route {route!r})", "add a transition into it, or remove the state")
 
 
 def _throws_an_exception(call, argument) -> bool:
-    return call == "throw" and argument in vocabulary.THROWS_AN_EXCEPTION
+    return call in vocabulary.THROWING_CALLS and argument in vocabulary.THROWS_AN_EXCEPTION
 
 
 def _case_text(case: tuple) -> str:

@@ -104,10 +104,7 @@ def compare(expected: Observation, observed: Observation, aspects=None, strict_m
     if "outcome" in aspects:
         differences += _compare_outcome(expected.outcome, observed.outcome, "outcome", strict_messages)
     if "state" in aspects:
-        if observed.state is None:
-            differences.append(Difference("state", expected.state, None, NOT_OBSERVABLE))
-        elif observed.state != expected.state:
-            differences.append(Difference("state", expected.state, observed.state, DEVIATES))
+        differences += _compare_state("state", expected.state, observed.state)
     if "attributes" in aspects:
         differences += _compare_attributes("attributes.", expected.attributes, observed.attributes, together)
     if "warnings" in aspects:
@@ -211,12 +208,17 @@ def _compare_events(expected, observed, strict_messages, together=()) -> list[Di
 def _compare_inside(index, want, got, together=()) -> list[Difference]:
     """The state and attributes the body saw of its own coroutine while running."""
     aspect = f"events[{index}] (seen from inside the body)"
-    differences = []
-    if got[1] is None:
-        differences.append(Difference(f"{aspect}.state", want[1], None, NOT_OBSERVABLE))
-    elif got[1] != want[1]:
-        differences.append(Difference(f"{aspect}.state", want[1], got[1], DEVIATES))
-    return differences + _compare_attributes(f"{aspect}.", want[2], got[2], together)
+    return _compare_state(f"{aspect}.state", want[1], got[1]) + _compare_attributes(f"{aspect}.", want[2], got[2],
+                                                                                     together)
+
+
+def _compare_state(aspect: str, expected: str | None, observed: str | None) -> list[Difference]:
+    """The state the inspect function reported; expected None: this version has no such function to ask."""
+    if expected is None:
+        return []
+    if observed is None:
+        return [Difference(aspect, expected, None, NOT_OBSERVABLE)]
+    return [Difference(aspect, expected, observed, DEVIATES)] if observed != expected else []
 
 
 def _same_value(a, b) -> bool:

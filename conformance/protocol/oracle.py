@@ -55,7 +55,8 @@ class Oracle:
         else:
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
             outcome, target = self._resume(row, step, plan, transitions, warnings, events)
-        expected = Observation(outcome=outcome, state=target, attributes=self.attributes(target),
+        expected = Observation(outcome=outcome, state=self.model.shown_state(target, self.version),
+                               attributes=self.attributes(target),
                                warnings=warnings, events=events.events)
         return Prediction(expected, target, transitions, events.rows)
 
@@ -77,7 +78,8 @@ class Oracle:
         events.add(arrival.event, row.id)
         if self.inside and "state" in self.model.calls[step.call].observes:
             # The body looks at its own coroutine the moment it resumes: RUNNING, seen from inside.
-            events.add(["inside", RUNNING, self.attributes(RUNNING)], transitions[0])
+            events.add(["inside", self.model.shown_state(RUNNING, self.version), self.attributes(RUNNING)],
+                       transitions[0])
         handling = arrival.exception["type"] if arrival.exception else None
         for reentry in plan.reentries:
             inner = Step(reentry.call, reentry.argument, reentry.payload)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from conformance.protocol.vocabulary import PAYLOAD_CALL
+from conformance.subject.asyncgen_body import OPERATIONS as OPERATION_CALLS
 from conformance.subject.body import is_exception_value, value_text
 
 
@@ -67,6 +69,12 @@ class Plan:
         value = self.value
         if self.reaction == "await":
             words.append(f"awaits again, passing out {_as_value(value)}")
+        elif self.reaction == "yield":
+            words.append(f"yields {_as_value(value)}")
+        elif self.reaction == "end":
+            words.append("returns (no value)")
+        elif self.reaction == "raise-stop-async-iteration":
+            words.append("raises StopAsyncIteration()")
         elif self.reaction == "return":
             words.append(f"returns {_as_value(value)}")
         elif self.reaction == "raise":
@@ -145,6 +153,12 @@ def avoidance_key(transitions: list[str]) -> list[str]:
 
 
 def describe_call(call: str, argument: str, payload) -> str:
+    """The call as Python code; an async generator's operation is made and started in one go."""
+    if call in OPERATION_CALLS:
+        shared = describe_call(PAYLOAD_CALL.get(call, "close"), argument, payload)
+        arguments = shared[shared.index("("):] if call in PAYLOAD_CALL else "()"
+        name = "__anext__" if call == "anext" else call
+        return f"ag.{name}{arguments}.send(None)"
     if call == "send":
         return "send(None)" if argument == "none" else f"send({value_text(payload)})"
     if call == "close":

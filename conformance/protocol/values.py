@@ -15,6 +15,8 @@ because real code uses them, and the tour gives each role tagged values as well.
 
 from __future__ import annotations
 
+from conformance.protocol.vocabulary import PAYLOAD_CALL
+
 # role -> (the first number of its range, the word its exception messages carry, its exception classes)
 ROLES = {
     "sent": (100, "sent", ("KeyError", "TypeError")),
@@ -23,7 +25,7 @@ ROLES = {
     "stop-value": (400, "stop", ("LookupError", "StopIteration")),
 }
 # The role of the value each body reaction passes on (raise's value is the exception it raises, not a value).
-REACTION_ROLES = {"await": "yielded", "return": "returned", "raise-stop-iteration": "stop-value"}
+REACTION_ROLES = {"await": "yielded", "yield": "yielded", "return": "returned", "raise-stop-iteration": "stop-value"}
 
 
 def tuple_spec(*items) -> dict:
@@ -124,16 +126,23 @@ EXAMPLES = {
     ("throw", "stop-iteration"): tour_values("stop-value")[0],
     ("throw", "generator-exit"): None,
     ("throw", "base-exception"): ["Interrupt", "interrupt 5"],
+    ("anext", "none"): None,
+    ("aclose", "none"): None,
 }
+# An async generator's operations take the payloads of the call whose argument classes they share.
+for _operation, _shared in PAYLOAD_CALL.items():
+    EXAMPLES.update({(_operation, a): v for (c, a), v in list(EXAMPLES.items()) if c == _shared})
+    PAYLOAD_ROLES.update({(_operation, a): r for (c, a), r in list(PAYLOAD_ROLES.items()) if c == _shared})
 
 REACTION_EXAMPLES = {"await": tour_values("yielded")[0], "return": tour_values("returned")[0],
                      "raise": ["ValueError", "raised 2"], "raise-stop-iteration": tour_values("stop-value")[0],
-                     "propagate": None}
+                     "propagate": None, "yield": tour_values("yielded")[0], "end": None,
+                     "raise-stop-async-iteration": None}
 
 # Reactions whose every row the tour also makes with the body passing out / returning None (the commonest
 # value in real code, and the one wrappers confuse with "nothing": a close() whose body returns None, a
 # yielded None read as "not ready", a StopIteration with no args).
-NONE_VARIANTS = ("await", "return")
+NONE_VARIANTS = ("await", "yield", "return")
 
 
 def example_payload(call: str, argument: str):

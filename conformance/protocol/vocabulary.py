@@ -12,21 +12,31 @@ from __future__ import annotations
 import builtins
 import re
 
-from conformance.subject import body, probes
+from conformance.subject import asyncgen_body, body, probes
 
 # Each call and the argument classes the code can make for it. send's classes are body.call_arguments'
-# (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call.
+# (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call. An async
+# generator's operations (asyncgen_body.make_operation) take the same classes: asend send()'s, athrow throw()'s.
 CALLS = {
     "send": ("none", "value"),
     "throw": tuple(body.THROW_ARGUMENTS),
     "close": ("none",),
     "collect": ("none",),
+    "asend": ("none", "value"),
+    "anext": ("none",),
+    "athrow": tuple(body.THROW_ARGUMENTS),
+    "aclose": ("none",),
 }
+assert set(asyncgen_body.OPERATIONS) <= set(CALLS)
+# The call whose argument classes (and payloads) each call shares.
+PAYLOAD_CALL = {"asend": "send", "athrow": "throw"}
 
 # throw() argument classes that deliver an exception (the others deliver an object that is not one).
 THROWS_AN_EXCEPTION = tuple(name for name in body.THROW_ARGUMENTS if name != "non-exception")
+THROWING_CALLS = ("throw", "athrow")
 
-REACTIONS = body.REACTIONS
+# The reactions of the scripted bodies: the coroutine's (body.REACTIONS) and the async generator's.
+REACTIONS = tuple(dict.fromkeys(body.REACTIONS + asyncgen_body.REACTIONS))
 REACTIONS_TO_A_VALUE = tuple(r for r in REACTIONS if r != "propagate")  # nothing was thrown to let through
 
 # The reactions of an awaited object with send/throw/close of its own (body.AWAITEE_REACTIONS), and the
@@ -47,9 +57,10 @@ ARRIVALS = ("value", "thrown", "exception")
 # "forwarded" is the value an awaited object received, when it passes it on; "arrived" the exception that
 # reached the body's await (what was thrown, unless a row on the way named another in its `arrives`).
 CALL_VALUE_WORDS = ("None", "sent", "stop-value", "forwarded")
-BODY_WORDS = {"yielded": "await", "returned": "return", "raised": "raise"}  # word -> the reaction it needs
-AWAITEE_WORDS = {"awaitee-yielded": "await", "awaitee-returned": "return", "awaitee-raised": "raise",
-                 "forwarded": "pass"}  # the awaited object's values: word -> its reaction the row must be
+BODY_WORDS = {"yielded": ("await", "yield"), "returned": ("return",), "raised": ("raise",)}  # word -> the reactions
+# that give it
+AWAITEE_WORDS = {"awaitee-yielded": ("await",), "awaitee-returned": ("return",), "awaitee-raised": ("raise",),
+                 "forwarded": ("pass",)}  # the awaited object's values: word -> its reaction the row must be
 # "awaited-object": the awaited object itself, which a Future passes out (its kind's `passes_out` says how it
 # looks).
 VALUE_WORDS = CALL_VALUE_WORDS + ("yielded", "returned", "awaitee-yielded", "awaitee-returned", "awaited-object")

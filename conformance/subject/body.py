@@ -432,6 +432,7 @@ class Script:
         self.awaitee = "iterator"  # the kind of object the body awaits: a key of AWAITEES
         self.settle = None  # for an awaited object our code does not run in (a Future): applies its reaction
         self.awaited = None  # what the body's await is suspended on (what cr_await must be), once it paused
+        self.reenter = None  # optional: makes a re-entrant call (call, argument, payload) instead of perform on target
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -449,7 +450,11 @@ class Script:
         for call, argument, payload in plan.get("reenter", ()):
             if self.before_reentry is not None:
                 self.before_reentry(call, argument)
-            self.events.append(["reentry", call, argument, perform(self.target, call, argument, payload)])
+            if self.reenter is not None:
+                outcome = self.reenter(call, argument, payload)
+            else:
+                outcome = perform(self.target, call, argument, payload)
+            self.events.append(["reentry", call, argument, outcome])
         return plan
 
     def __repr__(self):

@@ -1,0 +1,61 @@
+"""The async generator driven by hand: each operation is made and started in one call, and send/throw/close
+go to the operation in flight (conformance/subject/asyncgen_body.py)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+from conformance.drivers.base import InProcessDriver
+from conformance.subject import asyncgen_body
+
+# How many sends end() gives the aclose() that releases a generator whose body keeps pausing.
+CLOSING_SENDS = 8
+
+
+@contextmanager
+def no_asyncgen_hooks():
+    """No firstiter/finalizer hook while a call is made: an event loop of the process running the suite (a
+    pytest plugin's) must not adopt the generator, whose finalization the model describes without one."""
+    hooks = sys.get_asyncgen_hooks()
+    sys.set_asyncgen_hooks(None, None)
+    try:
+        yield
+    finally:
+        sys.set_asyncgen_hooks(*hooks)
+
+
+class AsyncGenDriver(InProcessDriver):
+    name = "asyncgen"
+    model_name = "asyncgen"
+    description = ("an async generator driven by hand: asend/__anext__/athrow/aclose make an operation and send "
+                   "None to it; send/throw/close go to the operation in flight")
+    subject_name = "scripted_asyncgen"
+    operations = None
+
+    def make_subject(self, script):
+        if self.subject_factory is not None:
+            return self.subject_factory(script)
+        return asyncgen_body.scripted_asyncgen(script)
+
+    def begin(self) -> None:
+        super().begin()
+        self.operations = asyncgen_body.Operations(self.subject)
+        self.script.reenter = self.operations.perform
+
+    def deliver(self, step):
+        with no_asyncgen_hooks():
+            return self.operations.perform(step.call, step.argument, step.payload)
+
+    def collect(self) -> None:
+        self.script.reenter = None
+        self.operations = None  # it holds the generator and the operation in flight
+        with no_asyncgen_hooks():
+            super().collect()
+
+    def close_subject(self) -> None:
+        self.operations = None
+        with no_asyncgen_hooks():
+            closing = self.subject.aclose()
+            for _ in range(CLOSING_SENDS):
+                closing.send(None)  # raises once the generator is closed (or refuses to be)
