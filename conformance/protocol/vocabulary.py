@@ -27,7 +27,7 @@ CALLS = {
     "athrow": tuple(body.THROW_ARGUMENTS),
     "aclose": ("none",),
 }
-assert set(asyncgen_body.OPERATIONS) <= set(CALLS)
+assert set(asyncgen_body.OPERATION_CALLS) <= set(CALLS)
 # The call whose argument classes (and payloads) each call shares.
 PAYLOAD_CALL = {"asend": "send", "athrow": "throw"}
 

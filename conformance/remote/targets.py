@@ -97,8 +97,11 @@ def resolve_target(text: str) -> TargetSpec:
 
 
 def agent_program(subject_module: str | None = None) -> str:
-    """The text the child runs: body.py, probes.py, shape.py, then agent.py, unchanged."""
-    return "\n\n".join((SUBJECT_DIR / name).read_text() for name in ("body.py", "probes.py", "shape.py", "agent.py"))
+    """The text the child runs: body.py, probes.py, shape.py, then agent.py, unchanged; asyncgen_body.py goes as a
+    string (ASYNCGEN_SOURCE) that the agent compiles where the interpreter has async generators."""
+    texts = [(SUBJECT_DIR / name).read_text() for name in ("body.py", "probes.py", "shape.py")]
+    texts.append("ASYNCGEN_SOURCE = " + repr((SUBJECT_DIR / "asyncgen_body.py").read_text()))
+    return "\n\n".join(texts + [(SUBJECT_DIR / "agent.py").read_text()])
 
 
 @dataclass

@@ -59,7 +59,20 @@ try:
 except ImportError:
     _linecache = None
 
-AGENT_DRIVERS = ("direct", "await", "delegation", "generator")
+AGENT_DRIVERS = ("direct", "await", "delegation", "generator", "asyncgen")
+
+
+def load_asyncgen():
+    """Compile asyncgen_body.py's text (ASYNCGEN_SOURCE, sent before this file) into this namespace; why not, where
+    the interpreter has no async generators (MicroPython: a SyntaxError), else None."""
+    try:
+        exec(ASYNCGEN_SOURCE, globals())  # noqa: F821, S102 - the host's own file, sent with this one
+    except SyntaxError as error:
+        return "this interpreter has no async generators (asyncgen_body.py does not compile: %s)" % (error,)
+    return None
+
+
+ASYNCGEN_PROBLEM = load_asyncgen()
 
 # Exception chaining (__cause__, __context__) is missing on some interpreters (MicroPython): there the links
 # are left out of exception descriptions, which the host reads as "not observable" rather than "no link".
@@ -75,7 +88,8 @@ def without_links(outcome):
 
 # The subject factories; `subject` swaps them for a module's (a compiled build of body.py, say).
 SUBJECTS = {"scripted_body": scripted_body, "scripted_generator": scripted_generator,  # noqa: F821
-            "Script": Script}  # noqa: F821 - body.py's names: this file runs concatenated after body.py
+            "Script": Script,  # noqa: F821 - body.py's names: this file runs concatenated after body.py
+            "scripted_asyncgen": globals().get("scripted_asyncgen")}  # asyncgen_body.py's, where it compiled
 PROBE_RUNNER = {"run": run_probe, "names": PROBES}  # noqa: F821 - probes.py's, swapped by `subject` too
 
 
@@ -152,6 +166,8 @@ def first_send(target):
 def driver_problem(driver):
     """Why the driver cannot follow the protocol here, or None. (Brython's coroutine.send() returns a
     JavaScript Promise and runs the body on in the event loop's microtasks, where a scripted body never stops.)"""
+    if driver == "asyncgen":
+        return ASYNCGEN_PROBLEM or asyncgen_problem()
     try:
         target = probe_target(driver)
     except Exception as error:
@@ -162,6 +178,16 @@ def driver_problem(driver):
     if result is not PROBE:
         return ("send(None) on a new subject returned %s instead of the value its await passed out, so no call "
                 "sequence can be followed" % (repr(result)[:100],))
+    return None
+
+
+def asyncgen_problem():
+    """Why an async generator cannot be driven by hand here (its first asend() must end with StopIteration
+    carrying the yielded value), or None."""
+    script = SUBJECTS["Script"]([{"reaction": "yield", "value": 1}])
+    outcome = Operations(scripted_asyncgen(script)).perform("asend", "none", None)  # noqa: F821 - asyncgen_body.py's
+    if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != 1:
+        return "ag.asend(None).send(None) on a new async generator gave %r instead of StopIteration(1)" % (outcome,)
     return None
 
 
@@ -187,6 +213,18 @@ def freeze_startup_objects():
         freeze()
 
 
+def close_quietly(thing):
+    """Close a coroutine or generator, or drive an async generator's aclose() (None: nothing to close)."""
+    if thing is None:
+        return
+    if hasattr(thing, "aclose"):
+        closing = thing.aclose()
+        for _ in range(8):
+            closing.send(None)  # raises once the generator is closed (or refuses to be)
+        return
+    thing.close()
+
+
 class Agent:
     """One subject at a time: built for a driver, called step by step, observed after each call."""
 
@@ -200,6 +238,7 @@ class Agent:
         self.script = None
         self.subject = None
         self.target = None
+        self.operations = None  # an async generator's operations (asyncgen_body.Operations), for that driver
         self.readable = []
 
     # -- requests ------------------------------------------------------------------------------
@@ -232,7 +271,7 @@ class Agent:
         path = request.get("path")
         if path:
             module = load_module(path, request.get("module") or "conformance_subject")
-            for name in ("scripted_body", "scripted_generator", "Script"):
+            for name in ("scripted_body", "scripted_generator", "scripted_asyncgen", "Script"):
                 if hasattr(module, name):
                     SUBJECTS[name] = getattr(module, name)
         if request.get("probes"):
@@ -259,7 +298,12 @@ class Agent:
         self.readable = [(observation, self.attributes[observation]) for observation in self.attributes
                          if hasattr(self.subject, self.attributes[observation])]
         self.script.observer = self.observe_inside
-        if driver == "await":
+        self.operations = None
+        if driver == "asyncgen":
+            self.operations = Operations(self.subject)  # noqa: F821 - asyncgen_body.py's
+            self.script.reenter = self.operations.perform
+            self.target = None
+        elif driver == "await":
             if not hasattr(self.subject, "__await__"):
                 self.release()
                 return {"ok": False, "unavailable": "this interpreter's coroutines have no __await__()"}
@@ -273,6 +317,8 @@ class Agent:
     def make_subject(self):
         if self.driver == "generator":
             return generator_coroutine(self.script)
+        if self.driver == "asyncgen":
+            return SUBJECTS["scripted_asyncgen"](self.script)
         return SUBJECTS["scripted_body"](self.script)
 
     def tracked(self, make):
@@ -308,6 +354,8 @@ class Agent:
         if step["call"] == "collect":
             outcome = None
             self.collect()
+        elif self.operations is not None:
+            outcome = self.operations.perform(step["call"], step["argument"], step.get("payload"))
         else:
             outcome = perform(self.target, step["call"], step["argument"], step.get("payload"))  # noqa: F821
         events = self.script.events[first_event:]
@@ -397,8 +445,8 @@ class Agent:
                     and getattr(target, "cr_await", None) is None:
                 target.close()
         target = None
-        self.script.target = self.script.observer = None  # first: finalization may run the body at once
-        self.subject = self.target = None
+        self.script.target = self.script.observer = self.script.reenter = None  # first: finalization may run
+        self.subject = self.target = self.operations = None  # the body at once
         gc.collect()
 
     def release(self):
@@ -409,9 +457,10 @@ class Agent:
             self.script.plans.insert(0, {"reaction": "propagate", "value": None})
             for thing in (target, subject):
                 try:
-                    thing.close()
+                    close_quietly(thing)
                 except BaseException:
                     pass
+        self.operations = None
         self.script = None
         self.driver = None
 

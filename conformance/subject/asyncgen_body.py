@@ -2,7 +2,8 @@
 
 Kept apart from body.py because `async def` with `yield` is a syntax error on interpreters without async
 generators (MicroPython): they can still import body.py and say this module is unavailable. Like body.py it
-runs unchanged on CPython 3.6+ and PyPy, and imports nothing but body.
+runs unchanged on CPython 3.6+ and PyPy, and imports nothing but body (the agent runs its text after body.py's,
+in the same namespace, where an interpreter can compile it: see agent.py's ASYNCGEN_PROBLEM).
 
 An async generator is driven through *operations*: asend(v), __anext__(), athrow(...) and aclose() each make
 an awaitable, and its send/throw/close move the generator. A caller "by hand" makes an operation and starts
@@ -10,17 +11,20 @@ it in one step (`ag.asend(v).send(None)`); a later send/throw/close goes to the 
 (one whose send returned a value: the body paused at an await and passed that value out).
 """
 
-from conformance.subject.body import (
-    Unplanned,
-    describe_exception,
-    make_exception,
-    make_value,
-    perform,
-    throw_arguments,
-)
+try:
+    from conformance.subject.body import (
+        Unplanned,
+        describe_exception,
+        make_exception,
+        make_value,
+        perform,
+        throw_arguments,
+    )
+except ImportError:  # inside the agent, which runs this text after body.py's: the names are defined already
+    pass
 
 # The calls that make an operation and start it, and the argument classes each takes (athrow takes throw()'s).
-OPERATIONS = ("asend", "anext", "athrow", "aclose")
+OPERATION_CALLS = ("asend", "anext", "athrow", "aclose")
 
 # The reactions an async generator's body has beyond a coroutine's: `yield` a value (the operation ends with
 # StopIteration carrying it), `end` (fall off the end or a bare `return`: an async generator returns no value),
@@ -54,7 +58,7 @@ class Operations:
         operation and sends None to it; send/throw/close go to the operation in flight. An operation stays in
         flight while its calls return (the body passed a value out at an await); a refused new operation
         leaves the one in flight as it was."""
-        if call in OPERATIONS:
+        if call in OPERATION_CALLS:
             try:
                 operation = make_operation(self.generator, call, argument, payload)
             except Exception as error:  # noqa: BLE001 - refusing the arguments is the generator's answer
