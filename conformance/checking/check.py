@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 
 from conformance.checking.awaitables import check_awaitable
 from conformance.checking.isolation import journaled, probe_journal
-from conformance.checking.subjects import (
+from conformance.checking.subjects import (  # noqa: F401 - WRAPPER_DRIVERS, ASYNCGEN_DRIVERS: re-exported
+    ASYNCGEN_DRIVERS,
+    KIND_MODELS,
+    WRAPPER_DRIVERS,
     Subject,
+    drivers_for,
     make_subject,
     needs_event_loop,
     object_subject,
@@ -33,9 +37,6 @@ from conformance.protocol.model import load_model
 from conformance.protocol.observation import CONFORMS, DEVIATES
 from conformance.subject.body import SuiteError
 
-# The ways a caller can hold a coroutine-like object; the generator driver is about generator-based
-# coroutines, which a wrapper of a native coroutine is not.
-WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio", "direct/generator", "direct/coroutine")
 NEEDS_AWAIT = ("await", "delegation")
 LOOP_DRIVERS = ("asyncio",)  # the drivers that run the object inside an event loop
 
@@ -47,7 +48,7 @@ class CheckOptions:
     strict_messages: bool = True
     version: tuple[int, int] = tuple(sys.version_info[:2])
     require_observable: bool = False  # --require-introspection: missing cr_* / inspect state fails
-    drivers: list[str] = field(default_factory=lambda: list(WRAPPER_DRIVERS))
+    drivers: list[str] | None = None  # None: every driver of the kind's model (MODEL_DRIVERS)
     timeout: float = 10.0  # seconds the user's factory may take to return once
     baseline: str = "auto"  # what the object is judged against: auto, or a key of subjects.BASELINES
     avoid: list = field(default_factory=list)  # transition lists of steps that crashed an earlier child
@@ -71,7 +72,8 @@ class CheckResult:
 
     @property
     def report(self) -> dict:
-        models = {"coroutine": load_model("coroutine")}
+        name = KIND_MODELS[self.subject.kind]
+        models = {name: load_model(name)}
         report = build_report(self.results, models, self.options, probes=self.probes)
         report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
                              "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
@@ -127,14 +129,15 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         failed = [f for f in result.findings if f["verdict"] != CONFORMS]
         result.first_failure_seconds = failed[0]["seconds"] if failed else None
     else:
-        model = load_model("coroutine")
-        run_options = RunOptions(drivers=list(options.drivers), examples=options.examples, seed=options.seed,
+        model = load_model(KIND_MODELS[subject.kind])
+        drivers = drivers_for(subject.kind, options)
+        run_options = RunOptions(drivers=drivers, examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
                                  require_observable=options.require_observable, avoid=options.avoid,
                                  origin_tracking=options.origin_tracking, depth=options.depth)
         # Drivers the object cannot support at all fail at once, so they go first.
-        order = sorted(options.drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
-        loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
+        order = sorted(drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
+        loop_only = needs_event_loop(subject) if model.name == "coroutine" and set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
             if loop_only and name not in LOOP_DRIVERS:
@@ -147,7 +150,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                 result.first_failure_seconds = (driver_result.started + driver_result.first_failure_seconds
                                                 - started)
             result.results.append(driver_result)
-        if options.probes:
+        if options.probes and model.probes:
             result.probes = check_probes(model, subject, options, progress, probe_journal())
     result.seconds = time.perf_counter() - started
     return result

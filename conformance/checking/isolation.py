@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from conformance.checking.subjects import KIND_MODELS, drivers_for
 from conformance.drivers import DRIVERS
 from conformance.engine.results import DriverResults, TransitionResult, merge_differs_in
 from conformance.errors import SubjectError
@@ -116,7 +117,7 @@ def check_isolated(target: str, kind: str, options, report_path=None, progress=N
     """Run each driver in its own child; merge the reports; a dead or stuck child is a crash or hang verdict,
     and the driver goes on in a new child that avoids the step that killed the last one. The merged report
     is rewritten at `report_path` as drivers finish. SubjectError if a child refused the input."""
-    drivers = list(options.drivers) if kind != "awaitable" else ["direct"]
+    drivers = drivers_for(kind, options) if kind != "awaitable" else ["direct"]
     merged = None
     say = progress or (lambda text: None)
     for driver in drivers:
@@ -133,7 +134,7 @@ def check_isolated(target: str, kind: str, options, report_path=None, progress=N
                 merged["verdict"] = report["verdict"]
         if report_path:
             write_json(merged, report_path)  # what is known so far survives a later interruption
-    if kind != "awaitable" and options.probes and merged is not None:
+    if kind != "awaitable" and options.probes and merged is not None and load_model(KIND_MODELS[kind]).probes:
         say("probes: checking in a child process")
         merged["probes"] = probes_in_children(target, kind, options)
         if merged["probes"]["verdict"] == "deviates":
@@ -303,8 +304,8 @@ def last_sequence(journal: Path) -> tuple[list[Step], bool, str | None, int]:
 def lost_child_report(options, driver_name, journal, status, output) -> dict:
     """A report for a driver whose child died (crash) or stopped making progress (hang)."""
 
-    model = load_model("coroutine")
     driver_class = DRIVERS[driver_name]
+    model = load_model(driver_class.model_name)
     verdict = HANG if status is None else CRASH
     what = "stopped making progress" if status is None else f"died ({describe_status(status)})"
     steps, releasing, route, reentries = last_sequence(journal)
@@ -332,4 +333,4 @@ def lost_child_report(options, driver_name, journal, status, output) -> dict:
     results.failures.append({"source": "isolation", "text": text, "transitions": transitions,
                              "steps": [s.to_json() for s in steps], "reentry": bool(reentries and not releasing)})
     results.exercisable = list(transitions)
-    return build_report([results], {"coroutine": model}, options)
+    return build_report([results], {model.name: model}, options)

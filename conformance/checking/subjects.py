@@ -23,9 +23,24 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from conformance.errors import SubjectError
-from conformance.subject import body
+from conformance.subject import asyncgen_body, body
 
-KINDS = ("wrapper", "decorator", "awaitable")
+# Each kind of object a user can check, and the model its objects are judged by.
+KIND_MODELS = {"wrapper": "coroutine", "decorator": "coroutine", "awaitable": "coroutine",
+               "asyncgen-wrapper": "asyncgen", "asyncgen-decorator": "asyncgen"}
+KINDS = tuple(KIND_MODELS)
+
+# The drivers a check runs by default, per model: the ways a caller can hold a coroutine-like object (the
+# generator driver is about generator-based coroutines, which a wrapper of a native coroutine is not), and an
+# async-generator-like one.
+WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio", "direct/generator", "direct/coroutine")
+ASYNCGEN_DRIVERS = ("asyncgen",)
+MODEL_DRIVERS = {"coroutine": WRAPPER_DRIVERS, "asyncgen": ASYNCGEN_DRIVERS}
+
+
+def drivers_for(kind: str, options) -> list[str]:
+    """The drivers a check of this kind runs: those `options` asks for, else every driver of the kind's model."""
+    return list(options.drivers) if options.drivers is not None else list(MODEL_DRIVERS[KIND_MODELS[kind]])
 
 # What a user's object is judged against: the model's rows for a route, and how the report names it.
 # "auto" picks `awaiting` for an object that is itself a native coroutine other than the one the suite made
@@ -33,10 +48,13 @@ KINDS = ("wrapper", "decorator", "awaitable")
 BASELINES = {
     "coroutine": (None, "a native coroutine (the scripted coroutine itself)"),
     "awaiting": ("awaiter", "a native coroutine that awaits the scripted one (CPython's delegation rules)"),
+    "asyncgen": (None, "a native async generator (the scripted async generator itself)"),
 }
-BASELINE_CHOICES = ("auto", *BASELINES)
+BASELINE_CHOICES = ("auto", "coroutine", "awaiting")  # an async generator's wrapper has one baseline, its own
 PROTOCOL_METHODS = ("send", "throw", "close")
+ASYNCGEN_METHODS = ("asend", "athrow", "aclose", "__anext__")
 NATIVE_NAME = body.scripted_body.__qualname__
+ASYNCGEN_NAME = asyncgen_body.scripted_asyncgen.__qualname__
 
 
 
@@ -129,6 +147,18 @@ def describe(value) -> str:
     return f"{type(value).__name__} {text[:80]}" if value is not None else "None"
 
 
+def check_asyncgen_like(found, what: str) -> None:
+    if found is None:
+        raise SubjectError(f"{what} returned None; expected an async-generator-like object (did it forget `return`?)")
+    missing = [name for name in ASYNCGEN_METHODS if not callable(getattr(found, name, None))]
+    if missing:
+        hint = ("it is a function: for NAME(async_generator_function) -> function, use --kind asyncgen-decorator"
+                if callable(found) else "an object that async for can iterate needs at least __anext__")
+        raise SubjectError(f"{what} returned {describe(found)}, which has no {', '.join(m + '()' for m in missing)}; "
+                           f"expected an async-generator-like object with asend(), athrow(), aclose() and "
+                           f"__anext__() ({hint})")
+
+
 def check_coroutine_like(found, what: str) -> None:
     if found is None:
         raise SubjectError(f"{what} returned None; expected a coroutine-like object (did it forget `return`?)")
@@ -192,6 +222,36 @@ def decorator_subject(spec: str, decorator, timeout: float) -> Subject:
     return subject
 
 
+def asyncgen_wrapper_subject(spec: str, wrapper, timeout: float) -> Subject:
+    """NAME(agen) -> an async-generator-like object, judged against the async generator itself."""
+    if not callable(wrapper):
+        raise SubjectError(f"{spec} is {describe(wrapper)}; expected a callable wrapper(agen) -> "
+                           f"async-generator-like object")
+    inner = asyncgen_body.scripted_asyncgen(body.Script())
+    found = call_with_timeout(wrapper, (inner,), timeout, f"{spec}(agen)")
+    check_asyncgen_like(found, f"{spec}(agen)")
+    return Subject("asyncgen-wrapper", spec, lambda script: wrapper(asyncgen_body.scripted_asyncgen(script)),
+                   ASYNCGEN_NAME, has_await=False, baseline="asyncgen")
+
+
+def asyncgen_decorator_subject(spec: str, decorator, timeout: float) -> Subject:
+    """NAME(async_generator_function) -> a callable whose call gives an async-generator-like object."""
+    if not callable(decorator):
+        raise SubjectError(f"{spec} is {describe(decorator)}; expected a decorator(async_generator_function) -> "
+                           f"callable")
+    decorated = call_with_timeout(decorator, (asyncgen_body.scripted_asyncgen,), timeout,
+                                  f"{spec}(async_generator_function)")
+    if not callable(decorated):
+        raise SubjectError(f"{spec}(async_generator_function) returned {describe(decorated)}; expected a callable "
+                           f"that makes async generators")
+    found = call_with_timeout(decorated, (body.Script(),), timeout, f"{spec}(async_generator_function)(...)")
+    check_asyncgen_like(found, f"calling {spec}(async_generator_function)")
+    subject = Subject("asyncgen-decorator", spec, decorated, ASYNCGEN_NAME, has_await=False, baseline="asyncgen")
+    keeps = inspect.isasyncgenfunction(decorated)
+    subject.notes.append(f"inspect.isasyncgenfunction() of the decorated function: {keeps}")
+    return subject
+
+
 def awaitable_subject(spec: str, factory, timeout: float) -> Subject:
     """NAME() -> an object with __await__; its __await__() must give an iterator, not a coroutine."""
     if not callable(factory):
@@ -240,7 +300,8 @@ def needs_event_loop(subject: Subject) -> str | None:
     return None
 
 
-MAKERS = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject}
+MAKERS = {"wrapper": wrapper_subject, "decorator": decorator_subject, "awaitable": awaitable_subject,
+          "asyncgen-wrapper": asyncgen_wrapper_subject, "asyncgen-decorator": asyncgen_decorator_subject}
 
 
 def make_subject(kind: str, spec: str, timeout: float = 10.0) -> Subject:

@@ -9,11 +9,13 @@ import argparse
 import json
 import sys
 
-from conformance.checking.check import WRAPPER_DRIVERS, CheckOptions, check_subject
+from conformance.checking.check import CheckOptions, check_subject
 from conformance.checking.isolation import check_isolated
 from conformance.checking.subjects import (
     BASELINE_CHOICES,
+    KIND_MODELS,
     KINDS,
+    MODEL_DRIVERS,
     NotConforming,
     make_subject,
 )
@@ -50,9 +52,13 @@ def register_check(commands) -> None:
     check.add_argument("target", metavar="MODULE:NAME", help="where to find your object, e.g. mylib.tracing:traced")
     check.add_argument("--kind", required=True, choices=KINDS,
                        help="wrapper: NAME(coro) -> object; decorator: NAME(async_fn) -> callable; "
-                            "awaitable: NAME() -> object with __await__")
-    check.add_argument("--driver", dest="drivers", action="append", choices=WRAPPER_DRIVERS, metavar="NAME",
-                       help=f"a driver to use (repeatable; default: all of {', '.join(WRAPPER_DRIVERS)})")
+                            "awaitable: NAME() -> object with __await__; asyncgen-wrapper: NAME(agen) -> object; "
+                            "asyncgen-decorator: NAME(async_generator_fn) -> callable")
+    every_driver = [name for drivers in MODEL_DRIVERS.values() for name in drivers]
+    check.add_argument("--driver", dest="drivers", action="append", choices=every_driver, metavar="NAME",
+                       help="a driver to use (repeatable; default: every one for the kind: "
+                            + "; ".join(f"{model}: {', '.join(drivers)}" for model, drivers in MODEL_DRIVERS.items())
+                            + ")")
     check.add_argument("--examples", type=int, metavar="N",
                        help="Hypothesis examples per driver (default: the Hypothesis profile's max_examples; "
                             "0: no Hypothesis, the tour and --depth alone)")
@@ -96,9 +102,17 @@ def options_from(arguments) -> CheckOptions:
                            require_observable=arguments.require_introspection, timeout=arguments.timeout,
                            baseline=arguments.baseline, origin_tracking=arguments.origin_tracking,
                            depth=chosen_depth(arguments, DEFAULT_DEPTH))
+    model_name = KIND_MODELS[arguments.kind]
     if arguments.drivers:
         options.drivers = list(dict.fromkeys(arguments.drivers))
-    models = [load_model("coroutine")]
+        wrong = [name for name in options.drivers if name not in MODEL_DRIVERS[model_name]]
+        if wrong:
+            raise UsageError(f"--driver {wrong[0]} cannot hold a {arguments.kind}; expected one of "
+                             f"{', '.join(MODEL_DRIVERS[model_name])}")
+    if model_name != "coroutine" and arguments.baseline != "auto":
+        raise UsageError(f"--baseline {arguments.baseline} is for coroutine kinds; a {arguments.kind} is judged "
+                         f"against the async generator itself (leave --baseline out)")
+    models = [load_model(model_name)]
     if arguments.profile:
         options.version = explicit_profile(models, arguments.profile)
     else:
@@ -135,7 +149,7 @@ def command_check(arguments) -> int:
         if arguments.report:
             write_json(report, arguments.report)
     else:
-        if options.baseline == "auto":
+        if options.baseline == "auto" and subject.baseline in BASELINE_CHOICES:  # the children judge alike
             options.baseline = subject.baseline
         report = check_isolated(arguments.target, arguments.kind, options, arguments.report, progress)
     return print_verdict(report, arguments)
@@ -160,6 +174,7 @@ def print_verdict(report: dict, arguments) -> int:
         print(f"note: {note}")
     if arguments.kind != "awaitable":
         print(f"baseline: {subject.get('baseline_text')} (--baseline {subject.get('baseline')})")
+    model = KIND_MODELS[arguments.kind]
     shape = shape_text(report.get("interpreter", {}).get("shape"))
     if shape:
         print(f"interpreter: {shape}")
@@ -167,7 +182,7 @@ def print_verdict(report: dict, arguments) -> int:
           f"--seed {report['seed']})")
     held = f"{arguments.target} ({arguments.kind})"
     if report["verdict"] != "conforms":
-        print(f"verdict: {held} DEVIATES from the coroutine model (see above)")
+        print(f"verdict: {held} DEVIATES from the {model} model (see above)")
         return EXIT_DEVIATION
-    print(f"verdict: {held} conforms to the coroutine model")
+    print(f"verdict: {held} conforms to the {model} model")
     return EXIT_OK

@@ -64,6 +64,9 @@ class AgentDriver(Driver):
     def yielded_values(self):
         return self.local.yielded_values(self)
 
+    def holds_up(self, state, history):
+        return self.local.holds_up(self, state, history)  # the in-process driver's reading of what it holds
+
     def _check_available(self) -> None:
         self.process.configure(self.configuration())
         answer = self.process.request(self.begin_request)

@@ -47,6 +47,14 @@ class AsyncGenDriver(InProcessDriver):
         with no_asyncgen_hooks():
             return self.operations.perform(step.call, step.argument, step.payload)
 
+    def holds_up(self, state: str, history) -> bool:
+        """A state with an operation in flight (where the model offers send()) needs one: after a subject
+        that ended an operation the model kept in flight, there is nothing left to send to."""
+        in_flight = False
+        for record in history:
+            in_flight = asyncgen_body.in_flight_after(in_flight, record.step.call, record.observation.outcome)
+        return in_flight or state not in self.model.calls["send"].states
+
     def collect(self) -> None:
         self.script.reenter = None
         self.operations = None  # it holds the generator and the operation in flight

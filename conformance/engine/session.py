@@ -141,7 +141,8 @@ class Session:
         predicted = record.prediction.next_state
         if not record.failures:
             return predicted
-        if any(difference.aspect == "subject" for difference in record.differences):
+        if any(difference.aspect == "subject" for difference in record.differences) \
+                or not self.driver.holds_up(predicted, self.history):
             record.lost = True
             return predicted
         observed = record.observation.state

@@ -64,16 +64,27 @@ class Operations:
             except Exception as error:  # noqa: BLE001 - refusing the arguments is the generator's answer
                 return ["raised", describe_exception(error)]
             outcome = perform(operation, "send", "none", None)
-            if outcome[0] == "returned":
-                self.in_flight = operation
-            return outcome
-        operation = self.in_flight
-        if operation is None:
-            raise Unplanned("%s() with no operation in flight: the model offers it only while one is" % (call,))
-        outcome = perform(operation, call, argument, payload)
-        if outcome[0] != "returned" or call == "close":
+        else:
+            operation = self.in_flight
+            if operation is None:
+                raise Unplanned("%s() with no operation in flight: the model offers it only while one is" % (call,))
+            outcome = perform(operation, call, argument, payload)
+        if in_flight_after(self.in_flight is not None, call, outcome):
+            self.in_flight = operation if outcome[0] == "returned" else self.in_flight
+        else:
             self.in_flight = None
         return outcome
+
+
+def in_flight_after(in_flight, call, outcome):
+    """Whether an operation is in flight after a call with this outcome: one whose call returned a value (the
+    body paused at an await) is, until a call on it raises or closes it; a new operation that was refused
+    leaves the one in flight, if any, as it was."""
+    if outcome is None:
+        return False
+    if call in OPERATION_CALLS:
+        return outcome[0] == "returned" or in_flight
+    return outcome[0] == "returned" and call != "close"
 
 
 async def scripted_asyncgen(script):
