@@ -39,7 +39,7 @@ from conformance.output.report import (
     write_json,
     write_junit,
 )
-from conformance.protocol.model import load_model, outcome_text, trigger_columns
+from conformance.protocol.model import available_models, load_model, outcome_text, trigger_columns
 from conformance.protocol.profiles import explicit_profile, interpreter_profile
 from conformance.remote.compiled import SUBJECTS, build, build_probes
 
@@ -65,6 +65,8 @@ def register_run(commands) -> None:
     run.add_argument("--profile", type=python_version, metavar="X.Y",
                      help="the model's version profile (default: the running interpreter's version)")
     run.add_argument("--model", metavar="FILE", help="a model file to use instead of the shipped one")
+    run.add_argument("--models", metavar="NAME[,NAME]", type=model_names,
+                     help=f"run only the drivers of these models (default: all of {', '.join(available_models())})")
     add_origin_tracking(run)
     run.add_argument("--report", metavar="FILE", help="write the JSON report here (rewritten as drivers finish)")
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
@@ -98,12 +100,24 @@ def command_run(arguments) -> int:
         options.version, note = interpreter_profile(run_models(options), options.version)
         if note:
             print(f"[coroconf] {note}", file=sys.stderr, flush=True)
+    if arguments.models:
+        options.drivers = [name for name in options.drivers if DRIVERS[name].model_name in arguments.models]
     if not arguments.drivers:  # by default, only the drivers the model can judge on this profile
         options.drivers, left_out = modelled_drivers(options.drivers, options.version)
         for name, why in left_out.items():
             print(f"[coroconf] {name}: not run, as {why}", file=sys.stderr, flush=True)
     report, interrupted = run_drivers(arguments, options, run_one, interpreter, close_interpreter, progress, prober)
     return finish_run(arguments, options, report, interrupted)
+
+
+def model_names(text: str) -> list[str]:
+    """--models: model names, comma-separated, each one the suite ships."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in available_models()]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"expected model names from {', '.join(available_models())}, "
+                                         f"found {text!r}")
+    return names
 
 
 def run_options(arguments) -> RunOptions:

@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 
 from conformance.drivers.base import InProcessDriver
-from conformance.subject import asyncgen_body
+from conformance.subject import asyncgen_body, body
 
 # How many sends end() gives the aclose() that releases a generator whose body keeps pausing.
 CLOSING_SENDS = 8
@@ -40,7 +40,7 @@ class AsyncGenDriver(InProcessDriver):
 
     def begin(self) -> None:
         super().begin()
-        self.operations = asyncgen_body.Operations(self.subject)
+        self.operations = body.Operations(self.subject)
         self.script.reenter = self.operations.perform
 
     def deliver(self, step):
@@ -52,7 +52,7 @@ class AsyncGenDriver(InProcessDriver):
         that ended an operation the model kept in flight, there is nothing left to send to."""
         in_flight = False
         for record in history:
-            in_flight = asyncgen_body.in_flight_after(in_flight, record.step.call, record.observation.outcome)
+            in_flight = body.in_flight_after(in_flight, record.step.call, record.observation.outcome)
         return in_flight or state not in self.model.calls["send"].states
 
     def collect(self) -> None:

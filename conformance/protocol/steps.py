@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.protocol.vocabulary import PAYLOAD_CALL
-from conformance.subject.asyncgen_body import OPERATION_CALLS
+from conformance.subject.body import OPERATION_CALLS
 from conformance.subject.body import is_exception_value, value_text
 
 

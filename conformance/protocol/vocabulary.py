@@ -16,7 +16,7 @@ from conformance.subject import asyncgen_body, body, probes
 
 # Each call and the argument classes the code can make for it. send's classes are body.call_arguments'
 # (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call. An async
-# generator's operations (asyncgen_body.make_operation) take the same classes: asend send()'s, athrow throw()'s.
+# generator's operations (body.make_operation) take the same classes: asend send()'s, athrow throw()'s.
 CALLS = {
     "send": ("none", "value"),
     "throw": tuple(body.THROW_ARGUMENTS),
@@ -27,7 +27,7 @@ CALLS = {
     "athrow": tuple(body.THROW_ARGUMENTS),
     "aclose": ("none",),
 }
-assert set(asyncgen_body.OPERATION_CALLS) <= set(CALLS)
+assert set(body.OPERATION_CALLS) <= set(CALLS)
 # The call whose argument classes (and payloads) each call shares.
 PAYLOAD_CALL = {"asend": "send", "athrow": "throw"}
 
@@ -36,7 +36,7 @@ THROWS_AN_EXCEPTION = tuple(name for name in body.THROW_ARGUMENTS if name != "no
 THROWING_CALLS = ("throw", "athrow")
 
 # The reactions of the scripted bodies: the coroutine's (body.REACTIONS) and the async generator's.
-REACTIONS = tuple(dict.fromkeys(body.REACTIONS + asyncgen_body.REACTIONS))
+REACTIONS = tuple(dict.fromkeys(body.REACTIONS + asyncgen_body.ASYNCGEN_REACTIONS))
 REACTIONS_TO_A_VALUE = tuple(r for r in REACTIONS if r != "propagate")  # nothing was thrown to let through
 
 # The reactions of an awaited object with send/throw/close of its own (body.AWAITEE_REACTIONS), and the

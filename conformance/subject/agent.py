@@ -185,7 +185,11 @@ def asyncgen_problem():
     """Why an async generator cannot be driven by hand here (its first asend() must end with StopIteration
     carrying the yielded value), or None."""
     script = SUBJECTS["Script"]([{"reaction": "yield", "value": 1}])
-    outcome = Operations(scripted_asyncgen(script)).perform("asend", "none", None)  # noqa: F821 - asyncgen_body.py's
+    generator = scripted_asyncgen(script)  # noqa: F821 - asyncgen_body.py's
+    if not hasattr(generator, "asend"):  # MicroPython compiles it into a plain generator
+        return ("this interpreter has no async generators: `async def` with `yield` makes a %s without asend()"
+                % (type(generator).__name__,))
+    outcome = Operations(generator).perform("asend", "none", None)  # noqa: F821 - body.py's
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != 1:
         return "ag.asend(None).send(None) on a new async generator gave %r instead of StopIteration(1)" % (outcome,)
     return None
@@ -238,7 +242,7 @@ class Agent:
         self.script = None
         self.subject = None
         self.target = None
-        self.operations = None  # an async generator's operations (asyncgen_body.Operations), for that driver
+        self.operations = None  # an async generator's operations (body.Operations), for that driver
         self.readable = []
 
     # -- requests ------------------------------------------------------------------------------
@@ -271,9 +275,11 @@ class Agent:
         path = request.get("path")
         if path:
             module = load_module(path, request.get("module") or "conformance_subject")
-            for name in ("scripted_body", "scripted_generator", "scripted_asyncgen", "Script"):
+            for name in ("scripted_body", "scripted_generator", "Script"):
                 if hasattr(module, name):
                     SUBJECTS[name] = getattr(module, name)
+            # never the agent's own async generator in place of a module's: without one, that driver cannot run
+            SUBJECTS["scripted_asyncgen"] = getattr(module, "scripted_asyncgen", None)
         if request.get("probes"):
             module = load_module(request["probes"], "conformance_probes")
             PROBE_RUNNER["run"], PROBE_RUNNER["names"] = module.run_probe, module.PROBES
@@ -289,6 +295,9 @@ class Agent:
         reason = awaitee_unavailable(awaitee)  # noqa: F821 - body.py's
         if reason is not None:
             return {"ok": False, "unavailable": reason}
+        if driver == "asyncgen" and SUBJECTS["scripted_asyncgen"] is None:
+            return {"ok": False, "unavailable": ASYNCGEN_PROBLEM or "the subject module has no scripted_asyncgen (a "
+                                                                    "build of body.py alone has no async generator)"}
         self.driver = driver
         self.script = SUBJECTS["Script"]()
         self.script.awaitee = awaitee
@@ -300,7 +309,7 @@ class Agent:
         self.script.observer = self.observe_inside
         self.operations = None
         if driver == "asyncgen":
-            self.operations = Operations(self.subject)  # noqa: F821 - asyncgen_body.py's
+            self.operations = Operations(self.subject)  # noqa: F821 - body.py's
             self.script.reenter = self.operations.perform
             self.target = None
         elif driver == "await":

@@ -211,6 +211,65 @@ def perform(target, call, argument, payload):
     return ["returned", describe_value(result)]
 
 
+# An async generator's operations (asyncgen_body.py has the generator): the calls that make an operation and start
+# it, each taking the argument classes of send() (asend) or throw() (athrow).
+OPERATION_CALLS = ("asend", "anext", "athrow", "aclose")
+
+
+def make_operation(generator, call, argument, payload):
+    """The awaitable of one operation, made but not started."""
+    if call == "asend":
+        return generator.asend(make_value(payload) if argument == "value" else None)
+    if call == "anext":
+        return generator.__anext__()
+    if call == "athrow":
+        return generator.athrow(*throw_arguments(argument, payload))
+    if call == "aclose":
+        return generator.aclose()
+    raise ValueError("not an operation: %r" % (call,))
+
+
+class Operations:
+    """The generator a caller holds, and the operation it has in flight (None: none is)."""
+
+    def __init__(self, generator):
+        self.generator = generator
+        self.in_flight = None
+
+    def perform(self, call, argument, payload):
+        """Make one call and describe what happened (body.perform's words). An operation call makes the
+        operation and sends None to it; send/throw/close go to the operation in flight. An operation stays in
+        flight while its calls return (the body passed a value out at an await); a refused new operation
+        leaves the one in flight as it was."""
+        if call in OPERATION_CALLS:
+            try:
+                operation = make_operation(self.generator, call, argument, payload)
+            except Exception as error:  # noqa: BLE001 - refusing the arguments is the generator's answer
+                return ["raised", describe_exception(error)]
+            outcome = perform(operation, "send", "none", None)
+        else:
+            operation = self.in_flight
+            if operation is None:
+                raise Unplanned("%s() with no operation in flight: the model offers it only while one is" % (call,))
+            outcome = perform(operation, call, argument, payload)
+        if in_flight_after(self.in_flight is not None, call, outcome):
+            self.in_flight = operation if outcome[0] == "returned" else self.in_flight
+        else:
+            self.in_flight = None
+        return outcome
+
+
+def in_flight_after(in_flight, call, outcome):
+    """Whether an operation is in flight after a call with this outcome: one whose call returned a value (the
+    body paused at an await) is, until a call on it raises or closes it; a new operation that was refused
+    leaves the one in flight, if any, as it was."""
+    if outcome is None:
+        return False
+    if call in OPERATION_CALLS:
+        return outcome[0] == "returned" or in_flight
+    return outcome[0] == "returned" and call != "close"
+
+
 # The words an observed attribute is reported in (the model's [states] use them; see attribute_word).
 ATTRIBUTE_WORDS = ("none", "present", "awaited", "awaits-awaited", "frames")
 AWAIT_LINKS = ("cr_await", "gi_yieldfrom")  # where an awaiting coroutine or generator shows what it awaits
@@ -462,6 +521,10 @@ class Script:
         # on the arguments' repr, and two scripts must never look like the same call.
         return "Script(%d)" % (self.number,)
 
+    def value(self, spec):
+        """The value a spec stands for (what an async generator's yield passes out)."""
+        return make_value(spec)
+
     def pause(self, value):
         """The awaitable the body awaits next, passing `value` out."""
         self.pauses += 1
@@ -504,6 +567,10 @@ class Script:
             raise make_exception(plan["value"])
         if reaction == "raise-stop-iteration":
             raise StopIteration(make_value(plan["value"]))
+        if reaction == "end":  # an async generator's end: it returns no value
+            return None
+        if reaction == "raise-stop-async-iteration":
+            raise StopAsyncIteration()
         raise Unplanned("the body was resumed with a value, but its plan was made for an exception that "
                         "arrived at its await (reaction %r)" % (reaction,))
 

@@ -1,0 +1,90 @@
+"""Async generators (model/asyncgen.toml): the model holds on real CPython, driven in this process and, for the
+versions the suite itself cannot run on, through the agent; a check finds every deliberately broken
+async-generator wrapper and passes the correct one; MicroPython, which has no async generators, says so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.broken_asyncgen_wrappers import BROKEN, CORRECT
+from conformance.checking.check import CheckOptions, check
+from conformance.drivers import DRIVERS
+from conformance.engine.runner import RunOptions, run_driver
+from conformance.protocol.model import load_model
+from tests.conftest import missing, require_program
+
+ROOT = Path(__file__).resolve().parent.parent
+PYENV = Path.home() / ".pyenv" / "versions"
+
+
+@pytest.fixture(autouse=True)
+def quiet_finalizers(monkeypatch):
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+
+
+def run_asyncgen(depth: int = 3):
+    model = load_model("asyncgen")
+    return run_driver(model, DRIVERS["asyncgen"](model), RunOptions(drivers=["asyncgen"], examples=0, depth=depth))
+
+
+def test_a_native_async_generator_conforms_with_every_transition_covered():
+    results = run_asyncgen()
+    assert not results.failures, [f["text"] for f in results.failures][:3]
+    assert results.exercisable and not results.uncovered
+
+
+def test_the_model_catches_a_changed_row(monkeypatch):
+    """The run can fail: with one row saying an async generator's yield returns instead of raising StopIteration,
+    the native generator deviates there."""
+    model = load_model("asyncgen")
+    row = model.transition("value.yield")
+    changed = type(row)(**{**row.__dict__, "raises": None, "returns": "yielded"})
+    monkeypatch.setattr(model, "transitions", tuple(changed if r.id == row.id else r for r in model.transitions))
+    model._tables.clear()
+    results = run_driver(model, DRIVERS["asyncgen"](model), RunOptions(drivers=["asyncgen"], examples=0, depth=1))
+    assert any("value.yield" in failure["transitions"] for failure in results.failures)
+
+
+def test_the_correct_forwarding_wrapper_conforms():
+    result = check("asyncgen-wrapper", CORRECT, CheckOptions(examples=0, depth=3))
+    assert result.conforms, [f["text"] for f in result.failures][:3]
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_each_broken_async_generator_wrapper_is_found(name):
+    factory, bug = BROKEN[name]
+    result = check("asyncgen-wrapper", factory, CheckOptions(examples=0, depth=3))
+    assert not result.conforms, f"{name} ({bug}) was not found"
+
+
+@pytest.mark.parametrize("version", ["3.6", "3.8", "3.10"])
+def test_older_cpython_conforms_through_the_agent(version, tmp_path):
+    """The version boundaries of the model (3.7 backports, 3.8's running flag, 3.10's refusals) on the real
+    interpreters, driven through the agent."""
+    found = sorted(PYENV.glob(f"{version}.*/bin/python"))
+    if not found:
+        missing(f"needs CPython {version} under {PYENV}")
+    report = tmp_path / "report.json"
+    completed = subprocess.run([sys.executable, "-m", "conformance", "run", "--driver", "asyncgen", "--interpreter",
+                                str(found[-1]), "--depth", "2", "--examples", "0", "--quiet", "--report", str(report)],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    driver = json.loads(report.read_text())["drivers"][0]
+    coverage = driver["coverage"]
+    assert driver["verdict"] == "conforms" and coverage["covered"] == coverage["exercisable"] > 0
+
+
+def test_micropython_says_it_has_no_async_generators(tmp_path):
+    require_program("node")
+    if not (ROOT / "node" / "node_modules" / "@micropython").exists():
+        missing("needs `npm ci` in node/ for MicroPython")
+    completed = subprocess.run([sys.executable, "-m", "conformance", "run", "--driver", "asyncgen", "--interpreter",
+                                "micropython", "--examples", "0", "--quiet"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert "no async generators" in completed.stdout + completed.stderr, completed.stdout[-2000:]
+    assert "Traceback" not in completed.stdout + completed.stderr
