@@ -88,3 +88,14 @@ def test_micropython_says_it_has_no_async_generators(tmp_path):
                                cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert "no async generators" in completed.stdout + completed.stderr, completed.stdout[-2000:]
     assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_the_testing_helpers_take_async_generator_kinds():
+    """conformance_tests makes one test per driver of the kind's model; assert_conforms fails a broken wrapper."""
+    from conformance.checking.testing import ConformanceError, assert_conforms, conformance_tests
+
+    generated = conformance_tests(CORRECT, "asyncgen-wrapper", examples=0)
+    assert [name for name in dir(generated) if name.startswith("test_")] == ["test_asyncgen"]
+    generated().test_asyncgen()
+    with pytest.raises(ConformanceError, match="value.yield"):
+        assert_conforms(BROKEN["primed"][0], "asyncgen-wrapper", examples=0)

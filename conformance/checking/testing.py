@@ -12,9 +12,11 @@ profile your suite has loaded (`settings.load_profile(...)`), as `coroconf check
 
 from __future__ import annotations
 
-from conformance.checking.check import WRAPPER_DRIVERS, CheckOptions, check_subject
+from conformance.checking.check import CheckOptions, check_subject
 from conformance.checking.subjects import (
+    KIND_MODELS,
     KINDS,
+    MODEL_DRIVERS,
     NotConforming,
     SubjectError,
     object_subject,
@@ -22,7 +24,7 @@ from conformance.checking.subjects import (
 
 
 class ConformanceError(AssertionError):
-    """The object does not behave as the coroutine model says; the message is the explanation."""
+    """The object does not behave as its model says; the message is the explanation."""
 
 
 def assert_conforms(obj, kind: str, *, drivers=None, require_introspection: bool = False, examples=None,
@@ -51,17 +53,19 @@ def assert_conforms(obj, kind: str, *, drivers=None, require_introspection: bool
 
 def conformance_tests(obj, kind: str, *, require_introspection: bool = False, strict_messages: bool = True,
                       examples=None, name: str | None = None, origin_tracking: int = 0) -> type:
-    """A pytest test class checking `obj` (a wrapper(coro), a decorator(async_fn) or an awaitable factory):
-    one test per driver for wrappers and decorators, one test for an awaitable's protocol checks."""
+    """A pytest test class checking `obj` (a wrapper(coro), a decorator(async_fn), an awaitable factory, or an
+    async generator's wrapper or decorator): one test per driver of the kind's model, one test for an
+    awaitable's protocol checks."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, found {kind!r}")
     options = dict(require_introspection=require_introspection, strict_messages=strict_messages,
                    examples=examples, origin_tracking=origin_tracking)
-    namespace = {"__doc__": f"Coroutine-protocol conformance of {getattr(obj, '__qualname__', obj)!r} ({kind})."}
+    namespace = {"__doc__": f"{KIND_MODELS[kind].title()}-protocol conformance of "
+                            f"{getattr(obj, '__qualname__', obj)!r} ({kind})."}
     if kind == "awaitable":
         namespace["test_awaitable_protocol"] = lambda self: assert_conforms(obj, kind, **options) and None
     else:
-        for driver in WRAPPER_DRIVERS:
+        for driver in MODEL_DRIVERS[KIND_MODELS[kind]]:
             def test(self, driver=driver):
                 assert_conforms(obj, kind, drivers=[driver], **options)
 
