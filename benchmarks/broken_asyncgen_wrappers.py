@@ -1,5 +1,5 @@
 """Deliberately broken async-generator wrappers: each one a realistic bug of the kind tracing, logging, "safe
-iteration" and priming wrappers have, for `coroconf check --kind asyncgen-wrapper` to find.
+iteration", priming and proxy wrappers have, for `coroconf check --kind asyncgen-wrapper` to find.
 
 `BROKEN` maps a name to (wrapper factory, the bug in words). `tests/test_broken_wrappers.py` asserts each is
 found by a default check and that `AsyncGenForwarding`, the correct wrapper they vary, is not;
@@ -192,6 +192,17 @@ def _send_returning_none_at_end(agen, value):
     return _ReturningNone(agen.asend(value))
 
 
+class AttributeProxy:
+    """A proxy that forwards every attribute through __getattr__, as generic object proxies do: asend, athrow and
+    aclose work, but `async for` and anext() look __anext__ up on the type, which has none."""
+
+    def __init__(self, agen):
+        self._agen = agen
+
+    def __getattr__(self, name):
+        return getattr(self._agen, name)
+
+
 BROKEN = {
     "reyielding": (reyielding, "an `async for` re-yielding wrapper: asend() values and athrow() exceptions never reach the body"),
     "asend-as-anext": (AsendAsAnext, "asend(v) forwarded as __anext__(): the value is lost"),
@@ -204,6 +215,7 @@ BROKEN = {
     "running-lies": (RunningLies, "ag_running is the wrapper's own False, even while an operation is in flight"),
     "primed": (Primed, "the wrapper runs the body to its first yield when made: the first item is lost"),
     "cached-anext": (CachedAnext, "__anext__() hands out a finished awaitable again"),
+    "attribute-proxy": (AttributeProxy, "__anext__ only through __getattr__: anext() and `async for` refuse the object"),
     "stop-iteration-leaks": (StopIterationLeaks, "asend()'s awaitable ends with StopIteration(None) instead of StopAsyncIteration"),
 }
 CORRECT = AsyncGenForwarding

@@ -164,7 +164,7 @@ def describe_call(call: str, argument: str, payload) -> str:
     if call == "close":
         return "close()"
     if call == "collect":
-        return "del coro; gc.collect()"
+        return "drop it; gc.collect()"
     if argument in ("instance", "base-exception"):
         return f"throw({_exception_text(payload)})"
     if argument == "class":

@@ -221,12 +221,21 @@ def make_operation(generator, call, argument, payload):
     if call == "asend":
         return generator.asend(make_value(payload) if argument == "value" else None)
     if call == "anext":
-        return generator.__anext__()
+        return special_method(generator, "__anext__")()
     if call == "athrow":
         return generator.athrow(*throw_arguments(argument, payload))
     if call == "aclose":
         return generator.aclose()
     raise ValueError("not an operation: %r" % (call,))
+
+
+def special_method(target, name):
+    """`target`'s special method as anext(), `async for` and `await` find it: looked up on its type (an instance
+    attribute does not count) and bound through the descriptor found there. AttributeError where the type has
+    none."""
+    found = getattr(type(target), name)
+    bind = getattr(type(found), "__get__", None)
+    return bind(found, target, type(target)) if bind is not None else found
 
 
 class Operations:
