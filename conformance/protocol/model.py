@@ -399,7 +399,10 @@ class Model:
         return self.states[state].shows or state
 
     def inspected(self, version: tuple[int, int]) -> tuple[str, ...]:
-        """The observations the inspect function reads on `version` (all or none must be offered)."""
+        """The observations the inspect function reads on `version` (all or none must be offered); none where
+        that version has no such function."""
+        if self.shown_state(self.initial, version) is None:
+            return ()
         return tuple(name for name, spec in self.attributes.items()
                      if spec.get("inspect") and self.has_attribute(name, version))
 

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from conformance.errors import CompileError
-from conformance.subject import body, probes
+from conformance.subject import asyncgen_body, body, probes
 
 MODULE_NAME = "conformance_subject"  # the agent loads a subject module under this name
 PROBES_MODULE_NAME = "conformance_probes"  # and the build of probes.py under this one
@@ -32,6 +32,10 @@ PACKAGES = {"cython": "cython", "nuitka": "nuitka", "mypyc": "mypy setuptools"}
 BUILD_TIMEOUT = 900
 # the modules each compiler needs in this Python (mypyc builds through setuptools, absent by default on 3.12+)
 COMPILER_MODULES = {"cython": ("Cython",), "nuitka": ("nuitka",), "mypyc": ("mypyc", "setuptools")}
+# The compilers that build the async generator too (asyncgen_body.py, appended to body.py in the one module).
+# mypyc refuses it ("async generators are unimplemented", mypy 1.x): its module is body.py alone, and the
+# agent reports the asyncgen driver unavailable there.
+ASYNCGEN_COMPILERS = ("cython", "nuitka")
 
 
 
@@ -74,16 +78,22 @@ def build_probes(compiler: str, progress=None) -> tuple[Path, dict]:
     return build(compiler, progress, Path(probes.__file__), PROBES_MODULE_NAME)
 
 
+def subject_source(compiler: str) -> str:
+    """The source of the subject module: body.py, and the async generator where the compiler can build one."""
+    files = [body.__file__] + ([asyncgen_body.__file__] if compiler in ASYNCGEN_COMPILERS else [])
+    return "\n\n".join(Path(name).read_text() for name in files)
+
+
 def build(compiler: str, progress=None, source_file: Path | None = None,
           module_name: str = MODULE_NAME) -> tuple[Path, dict]:
-    """The compiled body module (or another dependency-free source, built as `module_name`), building it unless
-    cached, and a description for the report."""
+    """The compiled subject module (subject_source), or another dependency-free source built as `module_name`,
+    building it unless cached, and a description for the report."""
     if compiler not in COMPILERS:
         raise CompileError(f"unknown compiler {compiler!r}; expected one of {', '.join(COMPILERS)}")
     say = progress or (lambda text: None)
     version = compiler_version(compiler)
+    source_text = source_file.read_text() if source_file else subject_source(compiler)
     source_file = source_file or Path(body.__file__)
-    source_text = source_file.read_text()
     key = hashlib.sha256("\0".join([source_text, compiler, version, sys.version, sys.platform]).encode()).hexdigest()
     target = cache_directory() / f"{compiler}-{version}-py{sys.version_info[0]}{sys.version_info[1]}-{key[:16]}"
     info = {"compiler": compiler, "compiler_version": version, "body_sha256": key, "module": None, "cached": True}

@@ -67,8 +67,9 @@ def load_asyncgen():
     the interpreter has no async generators (MicroPython: a SyntaxError), else None."""
     try:
         exec(ASYNCGEN_SOURCE, globals())  # noqa: F821, S102 - the host's own file, sent with this one
-    except SyntaxError as error:
-        return "this interpreter has no async generators (asyncgen_body.py does not compile: %s)" % (error,)
+    except Exception as error:  # a SyntaxError, or whatever else an interpreter's compiler raises (Brython)
+        return "this interpreter cannot compile an async generator (asyncgen_body.py: %s: %s)" % (
+            type(error).__name__, error)
     return None
 
 
@@ -189,7 +190,10 @@ def asyncgen_problem():
     if not hasattr(generator, "asend"):  # MicroPython compiles it into a plain generator
         return ("this interpreter has no async generators: `async def` with `yield` makes a %s without asend()"
                 % (type(generator).__name__,))
-    outcome = Operations(generator).perform("asend", "none", None)  # noqa: F821 - body.py's
+    try:
+        outcome = Operations(generator).perform("asend", "none", None)  # noqa: F821 - body.py's
+    except Exception as error:  # the interpreter's own failure (Brython's UnboundLocalError), not an answer
+        return "driving a new async generator by hand failed: %s: %s" % (type(error).__name__, error)
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != 1:
         return "ag.asend(None).send(None) on a new async generator gave %r instead of StopIteration(1)" % (outcome,)
     return None
