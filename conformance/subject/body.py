@@ -518,17 +518,20 @@ class Script:
         for call, argument, payload in plan.get("reenter", ()):
             if self.before_reentry is not None:
                 self.before_reentry(call, argument)
-            if self.reenter is not None:
-                outcome = self.reenter(call, argument, payload)
-            else:
-                outcome = perform(self.target, call, argument, payload)
-            self.events.append(["reentry", call, argument, outcome])
+            # one expression, no assignment: Brython loses a local assigned in a branch while a generator
+            # frame re-enters itself (UnboundLocalError), which would change what the body reports
+            self.events.append(["reentry", call, argument,
+                                (self.reenter or self.perform_on_target)(call, argument, payload)])
         return plan
 
     def __repr__(self):
         # Unique for the life of the process, unlike the default repr's address: caching decorators key
         # on the arguments' repr, and two scripts must never look like the same call.
         return "Script(%d)" % (self.number,)
+
+    def perform_on_target(self, call, argument, payload):
+        """A re-entrant call on the object the driver holds (body.perform's words)."""
+        return perform(self.target, call, argument, payload)
 
     def value(self, spec):
         """The value a spec stands for (what an async generator's yield passes out)."""

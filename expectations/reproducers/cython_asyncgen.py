@@ -5,7 +5,9 @@
 # 2. close() on the asend() awaitable in flight closes the generator (CPython 3.8-3.12 leave it counting as
 #    running for good; 3.13 closes it, as Cython does);
 # 3. an async generator that never started warns "coroutine ... was never awaited" when collected (CPython
-#    warns for nothing: an async generator is not a coroutine).
+#    warns for nothing: an async generator is not a coroutine);
+# 4. athrow(42) raises its TypeError inside the body, at the yield (CPython raises it to the caller and the body
+#    never sees it), so a body that lets it through is finished.
 import gc
 import types
 import warnings
@@ -49,3 +51,17 @@ with warnings.catch_warnings(record=True) as caught:
     del unstarted
     gc.collect()
 print("collecting an unstarted one warns: %r" % ([str(w.message) for w in caught],))
+
+
+async def counting():
+    try:
+        yield 1
+    except TypeError:
+        seen.append("TypeError at the yield")
+        raise
+
+
+del seen[:]
+suspended = counting()
+attempt(lambda: suspended.asend(None).send(None))
+print("athrow(42).send(None): %s; the body saw %r" % (attempt(lambda: suspended.athrow(42).send(None)), seen))
