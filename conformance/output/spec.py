@@ -57,7 +57,13 @@ def states_section(model: Model, direct: list[Transition]) -> list[str]:
     observations = list(model.attributes)
     header = ("state", "meaning") + tuple(attribute_heading(model.attributes[name], name) for name in observations)
     out = ["## States", ""]
+    shown = any(state.shows or state.since or state.until for state in model.states.values())
+    if shown:  # what the inspect function reports for each state, and the versions that reach it, where they vary
+        since = f" ({model.inspect_since}+)" if model.inspect_since else ""
+        header = header[:2] + (f"inspect.{model.inspect_function}(){since} says", "versions") + header[2:]
     out += table(header, [(f"**{state.name}**", state.meaning,
+                           *((state.shows or state.name, versions_text(state.since, state.until) or "all")
+                             if shown else ()),
                            *(state.observations.get(name, "-") for name in observations))
                           for state in model.states.values()])
     overrides = [(f"`{route.name}`", o.state, model.attributes[o.attribute]["name"],
