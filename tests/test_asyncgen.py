@@ -38,6 +38,24 @@ def test_a_native_async_generator_conforms_with_every_transition_covered():
     assert results.exercisable and not results.uncovered
 
 
+def test_with_the_hooks_an_event_loop_installs_it_conforms_too():
+    """firstiter at the first operation (once, even when that one is refused), the finalizer at collection
+    instead of the collector's close(), except for a generator an aclose() has marked closed."""
+    model = load_model("asyncgen")
+    results = run_driver(model, DRIVERS["asyncgen-hooks"](model),
+                         RunOptions(drivers=["asyncgen-hooks"], examples=0, depth=3))
+    assert not results.failures, [f["text"] for f in results.failures][:3]
+    assert {"hooks.created.asend.none", "hooks.suspended.collect", "hooks.hooked.collect"} <= set(results.covered)
+
+
+def test_a_wrapper_that_is_an_async_generator_itself_shows_under_the_hooks():
+    """An `async for` re-yielding wrapper is a second async generator: the loop's firstiter hook sees both."""
+    result = check("asyncgen-wrapper", BROKEN["reyielding"][0], CheckOptions(examples=0, depth=1,
+                                                                            drivers=["asyncgen-hooks"]))
+    texts = "\n".join(failure["text"] for failure in result.failures)
+    assert "observed ['hook', 'firstiter']" in texts
+
+
 def test_the_model_catches_a_changed_row(monkeypatch):
     """The run can fail: with one row saying an async generator's yield returns instead of raising StopIteration,
     the native generator deviates there."""
@@ -94,8 +112,12 @@ def test_the_testing_helpers_take_async_generator_kinds():
     """conformance_tests makes one test per driver of the kind's model; assert_conforms fails a broken wrapper."""
     from conformance.checking.testing import ConformanceError, assert_conforms, conformance_tests
 
+    from conformance.checking.subjects import ASYNCGEN_DRIVERS
+
     generated = conformance_tests(CORRECT, "asyncgen-wrapper", examples=0)
-    assert [name for name in dir(generated) if name.startswith("test_")] == ["test_asyncgen"]
-    generated().test_asyncgen()
+    names = [name for name in dir(generated) if name.startswith("test_")]
+    assert sorted(names) == sorted("test_" + driver.replace("-", "_") for driver in ASYNCGEN_DRIVERS)
+    for name in names:
+        getattr(generated(), name)()
     with pytest.raises(ConformanceError, match="value.yield"):
         assert_conforms(BROKEN["primed"][0], "asyncgen-wrapper", examples=0)

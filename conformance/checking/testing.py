@@ -69,7 +69,7 @@ def conformance_tests(obj, kind: str, *, require_introspection: bool = False, st
             def test(self, driver=driver):
                 assert_conforms(obj, kind, drivers=[driver], **options)
 
-            test.__name__ = "test_" + driver.replace("/", "_")  # direct/generator: test_direct_generator
+            test.__name__ = "test_" + driver.replace("/", "_").replace("-", "_")  # direct/generator: test_direct_generator
             test.__doc__ = f"held the way the {driver!r} driver holds it"
             namespace[test.__name__] = test
     class_name = name or f"TestConformance_{getattr(obj, '__name__', kind)}"

@@ -1,6 +1,6 @@
 """Drivers: the ways a call reaches the subject. Each one offers the same small interface (`Driver`)."""
 
-from conformance.drivers.asyncgen import AsyncGenDriver
+from conformance.drivers.asyncgen import AsyncGenDriver, AsyncGenHooksDriver
 from conformance.drivers.asyncio_task import AsyncioDriver
 from conformance.drivers.base import Driver, DriverUnavailable, InProcessDriver
 from conformance.drivers.direct import (
@@ -33,7 +33,7 @@ def _registry(classes) -> dict:
 
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
-                     AsyncGenDriver))
+                     AsyncGenDriver, AsyncGenHooksDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

@@ -14,11 +14,12 @@ CLOSING_SENDS = 8
 
 
 @contextmanager
-def no_asyncgen_hooks():
-    """No firstiter/finalizer hook while a call is made: an event loop of the process running the suite (a
-    pytest plugin's) must not adopt the generator, whose finalization the model describes without one."""
+def asyncgen_hooks(firstiter=None, finalizer=None):
+    """These firstiter/finalizer hooks (by default none) while a call is made: an event loop of the process
+    running the suite (a pytest plugin's) must not adopt the generator, whose first iteration and finalization
+    the driver's route describes."""
     hooks = sys.get_asyncgen_hooks()
-    sys.set_asyncgen_hooks(None, None)
+    sys.set_asyncgen_hooks(firstiter, finalizer)
     try:
         yield
     finally:
@@ -33,6 +34,10 @@ class AsyncGenDriver(InProcessDriver):
     subject_name = "scripted_asyncgen"
     operations = None
 
+    def hooks(self):
+        """The asyncgen hooks in effect while the driver makes a call: none."""
+        return asyncgen_hooks()
+
     def make_subject(self, script):
         if self.subject_factory is not None:
             return self.subject_factory(script)
@@ -44,7 +49,7 @@ class AsyncGenDriver(InProcessDriver):
         self.script.reenter = self.operations.perform
 
     def deliver(self, step):
-        with no_asyncgen_hooks():
+        with self.hooks():
             return self.operations.perform(step.call, step.argument, step.payload)
 
     def holds_up(self, state: str, history) -> bool:
@@ -58,12 +63,27 @@ class AsyncGenDriver(InProcessDriver):
     def collect(self) -> None:
         self.script.reenter = None
         self.operations = None  # it holds the generator and the operation in flight
-        with no_asyncgen_hooks():
+        with self.hooks():
             super().collect()
 
     def close_subject(self) -> None:
         self.operations = None
-        with no_asyncgen_hooks():
+        with self.hooks():
             closing = self.subject.aclose()
             for _ in range(CLOSING_SENDS):
                 closing.send(None)  # raises once the generator is closed (or refuses to be)
+
+
+def hook_recorder(script, name):
+    """A hook that records that it ran, as the event ["hook", name], and keeps no reference to the generator."""
+    return lambda generator: script.events.append(["hook", name])
+
+
+class AsyncGenHooksDriver(AsyncGenDriver):
+    name = "asyncgen-hooks"
+    route = "hooks"
+    description = ("an async generator driven by hand with sys.set_asyncgen_hooks(firstiter, finalizer) in effect, "
+                   "as an event loop installs them: each records that it ran")
+
+    def hooks(self):
+        return asyncgen_hooks(hook_recorder(self.script, "firstiter"), hook_recorder(self.script, "finalizer"))

@@ -37,7 +37,7 @@ OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
 # A row's keys and the TOML type of each.
 ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
               "enters": str, "receives": str, "returns": str, "raises": dict, "arrives": dict, "warns": dict,
-              "finally": str, "under": str,
+              "finally": str, "under": str, "hook": str,
               "since": str, "until": str, "note": str}
 
 # A [[probe]] row's keys and the TOML type of each.
@@ -96,6 +96,7 @@ class Transition:
     route: str = DIRECT
     under: str | None = None  # an awaitee kind's row that applies only combined with this route
     note: str | None = None
+    hook: str | None = None  # an async generator hook (vocabulary.HOOKS) the call runs before anything else
 
     @property
     def kind(self) -> str:
@@ -574,8 +575,9 @@ class _Builder:
         kinds = model.awaitee_kinds()
         for route in (name for name in routes if not routes[name].awaitee):
             for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]:
-                for version in model.versions:
-                    self.check_table(model, version_tuple(version), combined, version)
+                reached = {version_tuple(version): self.check_table(model, version_tuple(version), combined, version)
+                           for version in model.versions}
+                self.check_reachable(model, combined, reached)
         return model
 
     def route(self, section: str, name: str, spec, states, calls, deliveries) -> Route:
@@ -770,6 +772,8 @@ class _Builder:
         raises = self.raises(where, raw, messages) if "raises" in raw else None
         arrives = self.arrives(where, raw, deliveries, messages)
         warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
+        if "hook" in raw and raw["hook"] not in vocabulary.HOOKS:
+            self.fail(where, f"unknown hook {raw['hook']!r}", f"known: {', '.join(vocabulary.HOOKS)}")
         if "finally" in raw and raw["finally"] != "runs":
             self.fail(where, f"`finally` can only be \"runs\", found {raw['finally']!r}", "or leave it out")
         self.versions(where, raw)
@@ -778,7 +782,7 @@ class _Builder:
             delivered=raw.get("delivered"), body=raw.get("body"), enters=enters, arrives=arrives,
             receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
             runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
-            route=route, under=raw.get("under"), note=raw.get("note"))
+            route=route, under=raw.get("under"), note=raw.get("note"), hook=raw.get("hook"))
 
     def row_trigger(self, where: str, raw, states, calls, deliveries) -> tuple[str, str]:
         """A row's from- and to-states, and its trigger: a known call and argument class, or a known delivery
@@ -1107,7 +1111,8 @@ class _Builder:
                       f"but {row.call}({row.argument}) throws none (Python {version_text}, route {row.route!r})",
                       "enter another delivery")
 
-    def check_table(self, model: Model, version, route, version_text):
+    def check_table(self, model: Model, version, route, version_text) -> set:
+        """Every case of this version and route answered once; returns the states reachable there."""
         table = model.table(version, route)
         unreachable = model.unreachable_cases(route, version)
         entered = set()
@@ -1136,12 +1141,19 @@ class _Builder:
         for call in model.calls.values():
             if call.body and call.body not in model.reactions:
                 self.fail(f"[calls.{call.name}]", f"unknown body reaction {call.body!r}")
-        graph = model.graph(version, route)
-        reachable = networkx.descendants(graph, model.initial) | {model.initial}
-        for state in model.states_on(version):
-            if state not in reachable:
-                self.fail(f"state {state!r}", f"unreachable from {model.initial} on Python {version_text} "
-                          f"(route {route!r})", "add a transition into it, or remove the state")
+        return networkx.descendants(model.graph(version, route), model.initial) | {model.initial}
+
+    def check_reachable(self, model: Model, route: str, reached: dict) -> None:
+        """Every state is reachable on the route: on every version its `since`/`until` name, where it names
+        some, else on some version (where the versions are not one range, its rows say which)."""
+        for state, spec in model.states.items():
+            ranged = spec.since or spec.until
+            versions = [v for v in reached if state in model.states_on(v)] if ranged else list(reached)
+            missing = [v for v in versions if state not in reached[v]]
+            if (ranged and missing) or not ranged and len(missing) == len(versions):
+                where = f"on Python {missing[0][0]}.{missing[0][1]}" if ranged else "on every version"
+                self.fail(f"state {state!r}", f"unreachable from {model.initial} {where} (route {route!r})",
+                          "add a transition into it, or remove the state")
 
 
 def _throws_an_exception(call, argument) -> bool:
@@ -1196,6 +1208,8 @@ def outcome_text(model: Model, row: Transition) -> str:
         parts.append(f"warns {row.warns.category}({model.messages[row.warns.message]!r})")
     if row.runs_finally:
         parts.append("finally runs")
+    if row.hook:
+        parts.insert(0, f"calls the {row.hook} hook")
     return "; ".join(parts) or "nothing"
 
 

@@ -50,6 +50,8 @@ class Oracle:
         transitions = [row.id]
         warnings = self._call_warnings(step.call, step.argument) + self._row_warnings(row, origin)
         events = Events()
+        if row.hook is not None:
+            events.add(["hook", row.hook], row.id)
         if row.enters is None:
             outcome, target = self._outcome(row, step, step.plan), row.target
         else:

@@ -83,6 +83,10 @@ PROBES = tuple(probes.PROBES)
 PROBES_TAKING_THE_SUBJECT = tuple(probes.PROBE_SUBJECT)
 PROBE_MESSAGE_FIELDS = ("type",)
 
+# The async generator hooks of sys.set_asyncgen_hooks a row may say its call runs first (an event ["hook", name]):
+# firstiter at a generator's first operation, finalizer when a generator that has one is collected.
+HOOKS = ("firstiter", "finalizer")
+
 OBSERVABLE_ASPECTS = ("outcome", "state", "attributes", "warnings", "events")
 
 VERSION_PATTERN = re.compile(r"^[0-9]+\.[0-9]+$")

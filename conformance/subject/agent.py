@@ -59,7 +59,8 @@ try:
 except ImportError:
     _linecache = None
 
-AGENT_DRIVERS = ("direct", "await", "delegation", "generator", "asyncgen")
+AGENT_DRIVERS = ("direct", "await", "delegation", "generator", "asyncgen", "asyncgen-hooks")
+ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks")  # the second with recording firstiter/finalizer hooks
 
 
 def load_asyncgen():
@@ -167,8 +168,8 @@ def first_send(target):
 def driver_problem(driver):
     """Why the driver cannot follow the protocol here, or None. (Brython's coroutine.send() returns a
     JavaScript Promise and runs the body on in the event loop's microtasks, where a scripted body never stops.)"""
-    if driver == "asyncgen":
-        return ASYNCGEN_PROBLEM or asyncgen_problem()
+    if driver in ASYNCGEN_DRIVERS:
+        return ASYNCGEN_PROBLEM or asyncgen_problem(driver)
     try:
         target = probe_target(driver)
     except Exception as error:
@@ -182,9 +183,11 @@ def driver_problem(driver):
     return None
 
 
-def asyncgen_problem():
+def asyncgen_problem(driver):
     """Why an async generator cannot be driven by hand here (its first asend() must end with StopIteration
-    carrying the yielded value), or None."""
+    carrying the yielded value; for asyncgen-hooks, sys.set_asyncgen_hooks must exist), or None."""
+    if driver == "asyncgen-hooks" and not hasattr(sys, "set_asyncgen_hooks"):
+        return "this interpreter has no sys.set_asyncgen_hooks"
     script = SUBJECTS["Script"]([{"reaction": "yield", "value": 1}])
     generator = scripted_asyncgen(script)  # noqa: F821 - asyncgen_body.py's
     if not hasattr(generator, "asend"):  # MicroPython compiles it into a plain generator
@@ -299,7 +302,7 @@ class Agent:
         reason = awaitee_unavailable(awaitee)  # noqa: F821 - body.py's
         if reason is not None:
             return {"ok": False, "unavailable": reason}
-        if driver == "asyncgen" and SUBJECTS["scripted_asyncgen"] is None:
+        if driver in ASYNCGEN_DRIVERS and SUBJECTS["scripted_asyncgen"] is None:
             return {"ok": False, "unavailable": ASYNCGEN_PROBLEM or "the subject module has no scripted_asyncgen (a "
                                                                     "build of body.py alone has no async generator)"}
         self.driver = driver
@@ -312,7 +315,7 @@ class Agent:
                          if hasattr(self.subject, self.attributes[observation])]
         self.script.observer = self.observe_inside
         self.operations = None
-        if driver == "asyncgen":
+        if driver in ASYNCGEN_DRIVERS:
             self.operations = Operations(self.subject)  # noqa: F821 - body.py's
             self.script.reenter = self.operations.perform
             self.target = None
@@ -330,7 +333,7 @@ class Agent:
     def make_subject(self):
         if self.driver == "generator":
             return generator_coroutine(self.script)
-        if self.driver == "asyncgen":
+        if self.driver in ASYNCGEN_DRIVERS:
             return SUBJECTS["scripted_asyncgen"](self.script)
         return SUBJECTS["scripted_body"](self.script)
 
@@ -368,7 +371,7 @@ class Agent:
             outcome = None
             self.collect()
         elif self.operations is not None:
-            outcome = self.operations.perform(step["call"], step["argument"], step.get("payload"))
+            outcome = self.with_hooks(step)
         else:
             outcome = perform(self.target, step["call"], step["argument"], step.get("payload"))  # noqa: F821
         events = self.script.events[first_event:]
@@ -385,6 +388,21 @@ class Agent:
         else:
             observation["state"], observation["attributes"] = self.observe()
         return {"ok": True, "observation": observation}
+
+    def with_hooks(self, step):
+        """One operation, with the asyncgen hooks of the driver in effect: recorders for asyncgen-hooks, none
+        for asyncgen (see drivers/asyncgen.py)."""
+        hooks = (None, None)
+        if self.driver == "asyncgen-hooks":
+            events = self.script.events
+            hooks = (lambda generator: events.append(["hook", "firstiter"]),
+                     lambda generator: events.append(["hook", "finalizer"]))
+        previous = sys.get_asyncgen_hooks()
+        sys.set_asyncgen_hooks(*hooks)
+        try:
+            return self.operations.perform(step["call"], step["argument"], step.get("payload"))
+        finally:
+            sys.set_asyncgen_hooks(*previous)
 
     def probe(self, request):
         """Run one probe of probes.py on the subject factory's coroutines; a suite error is refused, not an
