@@ -1,10 +1,10 @@
 """Detection benchmark: a default `coroconf check --kind wrapper` on every deliberately broken wrapper of
-benchmarks/broken_wrappers.py. For each: detected or not, seconds to the first failing step, the length of
+benchmarks/broken_wrappers.py (with --kind asyncgen-wrapper: of benchmarks/broken_asyncgen_wrappers.py). For each: detected or not, seconds to the first failing step, the length of
 the shortest (shrunk) failing call sequence, and the whole check's time. The baseline, measured in the same
 run, is the default check of the correct forwarding wrapper: the time a user waits for a "conforms". The
 ordinary pass-through `async def` decorators are checked too: they must conform (no false positive).
 
-    python3 benchmarks/detection.py [--examples N] [--json FILE]
+    python3 benchmarks/detection.py [--kind wrapper|asyncgen-wrapper] [--examples N] [--json FILE]
 
 A bug that only a newer model profile shows (close() returning the body's value is Python 3.13's) is
 checked by running `coroconf check` under the newest pyenv interpreter that has it, as a subprocess whose
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE  # noqa: E402
+from benchmarks import broken_asyncgen_wrappers, broken_wrappers  # noqa: E402
 from conformance.checking.check import CheckOptions, check  # noqa: E402
 from conformance.engine.runner import DEFAULT_DEPTH  # noqa: E402  (what `coroconf check` does by default)
 
@@ -48,9 +48,18 @@ def interpreter_for(version: tuple[int, int]) -> str | None:
     return None
 
 
-def measure_in_process(factory, examples) -> dict:
+# Per kind: the broken wrappers as {name: (factory, bug, the oldest Python whose model shows it)}, the correct one,
+# and those that may crash the interpreter (checked with each driver in a child).
+SETS = {
+    "wrapper": (broken_wrappers.BROKEN, broken_wrappers.CORRECT, broken_wrappers.ISOLATE),
+    "asyncgen-wrapper": ({name: (factory, bug, None) for name, (factory, bug) in broken_asyncgen_wrappers.BROKEN.items()},
+                         broken_asyncgen_wrappers.CORRECT, set()),
+}
+
+
+def measure_in_process(factory, examples, kind="wrapper") -> dict:
     started = time.perf_counter()
-    result = check("wrapper", factory, CheckOptions(examples=examples, depth=DEFAULT_DEPTH))
+    result = check(kind, factory, CheckOptions(examples=examples, depth=DEFAULT_DEPTH))
     detection = result.report["detection"]
     return {"detected": not result.conforms, "first_failure_seconds": detection["first_failure_seconds"],
             "calls": detection["shortest_failure_calls"], "seconds": time.perf_counter() - started,
@@ -81,17 +90,19 @@ def measure_in_child(name, python, examples, isolate=False) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=sorted(SETS), default="wrapper", help="which broken wrappers (default wrapper)")
     parser.add_argument("--examples", type=int, help="Hypothesis examples per driver (default: the profile's)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     arguments = parser.parse_args(argv)
     sys.unraisablehook = lambda unraisable: None  # finalizers of broken wrappers complain; not a figure
+    broken, correct, isolate = SETS[arguments.kind]
 
-    baseline = measure_in_process(CORRECT, arguments.examples)
+    baseline = measure_in_process(correct, arguments.examples, arguments.kind)
     print(f"baseline: the correct forwarding wrapper, default check: {baseline['seconds']:.1f} s, "
           f"{'conforms' if not baseline['detected'] else 'DEVIATES (the baseline is broken!)'}")
-    passing = pass_through_decorators(arguments.examples)
+    passing = pass_through_decorators(arguments.examples) if arguments.kind == "wrapper" else True
     rows = []
-    for name, (factory, bug, since) in BROKEN.items():
+    for name, (factory, bug, since) in broken.items():
         if since and sys.version_info[:2] < since:
             python = interpreter_for(since)
             if python is None:
@@ -99,10 +110,10 @@ def main(argv=None) -> int:
                        "where": f"needs Python {since[0]}.{since[1]}+ with hypothesis; none found"}
             else:
                 row = measure_in_child(name, python, arguments.examples)
-        elif name in ISOLATE:  # can crash this interpreter: each driver in a child, a crash is a verdict
+        elif name in isolate:  # can crash this interpreter: each driver in a child, a crash is a verdict
             row = measure_in_child(name, sys.executable, arguments.examples, isolate=True)
         else:
-            row = measure_in_process(factory, arguments.examples)
+            row = measure_in_process(factory, arguments.examples, arguments.kind)
         row.update(name=name, bug=bug)
         rows.append(row)
         first = row["first_failure_seconds"]
@@ -115,7 +126,7 @@ def main(argv=None) -> int:
     times = [r["first_failure_seconds"] for r in detected if r["first_failure_seconds"] is not None]
     lengths = [r["calls"] for r in detected if r["calls"] is not None]
     median = statistics.median(times) if times else float("nan")
-    print(f"\ndetected {len(detected)}/{len(measured)} broken wrappers"
+    print(f"\ndetected {len(detected)}/{len(measured)} broken {arguments.kind}s"
           + (f" ({len(rows) - len(measured)} not measurable here)" if len(measured) < len(rows) else ""))
     print(f"median seconds to the first failure: {median:.3f} (target < 2); max {max(times, default=0):.3f}; "
           f"ratio to the baseline's full check: {median / baseline['seconds']:.3f}")
