@@ -107,7 +107,7 @@ def options_from(arguments) -> CheckOptions:
         options.drivers = list(dict.fromkeys(arguments.drivers))
         wrong = [name for name in options.drivers if name not in MODEL_DRIVERS[model_name]]
         if wrong:
-            raise UsageError(f"--driver {wrong[0]} cannot hold a {arguments.kind}; expected one of "
+            raise UsageError(f"--driver {wrong[0]} cannot hold an object of kind {arguments.kind}; expected one of "
                              f"{', '.join(MODEL_DRIVERS[model_name])}")
     if model_name != "coroutine" and arguments.baseline != "auto":
         raise UsageError(f"--baseline {arguments.baseline} is for coroutine kinds; a {arguments.kind} is judged "
