@@ -69,7 +69,8 @@ def conformance_tests(obj, kind: str, *, require_introspection: bool = False, st
             def test(self, driver=driver):
                 assert_conforms(obj, kind, drivers=[driver], **options)
 
-            test.__name__ = "test_" + driver.replace("/", "_").replace("-", "_")  # direct/generator: test_direct_generator
+            # direct/generator: test_direct_generator; asyncgen-hooks: test_asyncgen_hooks
+            test.__name__ = "test_" + driver.replace("/", "_").replace("-", "_")
             test.__doc__ = f"held the way the {driver!r} driver holds it"
             namespace[test.__name__] = test
     class_name = name or f"TestConformance_{getattr(obj, '__name__', kind)}"

@@ -110,8 +110,8 @@ def options_from(arguments) -> CheckOptions:
             raise UsageError(f"--driver {wrong[0]} cannot hold an object of kind {arguments.kind}; expected one of "
                              f"{', '.join(MODEL_DRIVERS[model_name])}")
     if model_name != "coroutine" and arguments.baseline != "auto":
-        raise UsageError(f"--baseline {arguments.baseline} is for coroutine kinds; an object of kind {arguments.kind} is "
-                         f"judged against the async generator itself (leave --baseline out)")
+        raise UsageError(f"--baseline {arguments.baseline} is for coroutine kinds; an object of kind "
+                         f"{arguments.kind} is judged against the async generator itself (leave --baseline out)")
     models = [load_model(model_name)]
     if arguments.profile:
         options.version = explicit_profile(models, arguments.profile)
