@@ -578,6 +578,7 @@ class _Builder:
                 reached = {version_tuple(version): self.check_table(model, version_tuple(version), combined, version)
                            for version in model.versions}
                 self.check_reachable(model, combined, reached)
+        self.check_live(model, rows)
         return model
 
     def route(self, section: str, name: str, spec, states, calls, deliveries) -> Route:
@@ -1142,6 +1143,19 @@ class _Builder:
             if call.body and call.body not in model.reactions:
                 self.fail(f"[calls.{call.name}]", f"unknown body reaction {call.body!r}")
         return networkx.descendants(model.graph(version, route), model.initial) | {model.initial}
+
+    def check_live(self, model: Model, rows) -> None:
+        """Every row answers a case on some version and route: a row no table takes (a reaction to a delivery that
+        no call enters on the row's versions, say) describes nothing and would never be checked."""
+        kinds = model.awaitee_kinds()
+        routes = [name for name in model.routes if not model.routes[name].awaitee]
+        live = {row.id for route in routes for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]
+                for version in model.versions for row in model.table(version_tuple(version), combined).values()}
+        for row in rows:
+            if row.id not in live:
+                self.fail(f"transition {row.id!r}", "no version and route reaches it (a reaction to a delivery that "
+                          "no call enters on its versions, or a case an unreachable entry removes)",
+                          "remove the row, or give it the versions where its delivery is entered")
 
     def check_reachable(self, model: Model, route: str, reached: dict) -> None:
         """Every state is reachable on the route: on every version its `since`/`until` name, where it names
