@@ -187,6 +187,7 @@ class Unreachable:
     since: str | None = None
     until: str | None = None
     under: str | None = None  # of an awaitee kind: only where it is combined with this route
+    where: str = ""  # the section and entry number it was written as, for messages
 
     def matches(self, case: tuple, version: tuple[int, int] | None = None) -> bool:
         if version is not None and not _in_versions(self, version):
@@ -974,7 +975,7 @@ class _Builder:
             arguments = None
         return Unreachable(raw["why"], raw.get("from"), raw.get("call"),
                            tuple(arguments) if arguments else None, raw.get("delivered"), raw.get("body"),
-                           raw.get("since"), raw.get("until"), raw.get("under"))
+                           raw.get("since"), raw.get("until"), raw.get("under"), where)
 
     def check_unreachable_twice(self, section: str, entries, calls, states) -> None:
         """Each case a route cannot deliver is listed once for a version: a second entry is a copy left behind."""
@@ -1151,11 +1152,17 @@ class _Builder:
         routes = [name for name in model.routes if not model.routes[name].awaitee]
         live = {row.id for route in routes for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]
                 for version in model.versions for row in model.table(version_tuple(version), combined).values()}
+        versions = model.version_tuples()
         for row in rows:
-            if row.id not in live:
-                self.fail(f"transition {row.id!r}", "no version and route reaches it (a reaction to a delivery that "
-                          "no call enters on its versions, or a case an unreachable entry removes)",
-                          "remove the row, or give it the versions where its delivery is entered")
+            if row.id in live or not any(row.applies_to(version) for version in versions):
+                continue  # (a row for versions the model does not list yet is kept for them)
+            removers = [u.where for route in model.routes.values() for u in route.unreachable if u.matches(row.case)]
+            if removers:
+                self.fail(f"transition {row.id!r}", f"no version and route reaches it: {removers[0]} removes its "
+                          "case wherever the row applies", "remove the row, or narrow that entry (`under`, versions)")
+            self.fail(f"transition {row.id!r}", "no version and route reaches it (a reaction to a delivery that no "
+                      "call enters on its versions)", "remove the row, or give it the versions where its delivery "
+                      "is entered")
 
     def check_reachable(self, model: Model, route: str, reached: dict) -> None:
         """Every state is reachable on the route: on every version its `since`/`until` name, where it names
