@@ -137,7 +137,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
                                  origin_tracking=options.origin_tracking, depth=options.depth)
         # Drivers the object cannot support at all fail at once, so they go first.
         order = sorted(drivers, key=lambda n: not (needs_await(n) and not subject.has_await))
-        loop_only = needs_event_loop(subject) if model.name == "coroutine" and set(order) - set(LOOP_DRIVERS) else None
+        loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
             if loop_only and name not in LOOP_DRIVERS:

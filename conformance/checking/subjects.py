@@ -283,6 +283,8 @@ def check_await_iterator(found, spec: str, timeout: float):
 def needs_event_loop(subject: Subject) -> str | None:
     """Why the object cannot be driven outside an event loop (its first send(None) there fails for want of a
     running loop, as asyncio-only code does), or None when it can."""
+    if KIND_MODELS[subject.kind] != "coroutine":  # only a coroutine-like object is sent to directly
+        return None
     made = None
     try:
         with warnings.catch_warnings():

@@ -573,12 +573,10 @@ class _Builder:
             routes=routes, probes=self.probes(messages, rows), inspect_since=protocol.get("inspect_since"))
         self.check_ids(rows)
         self.check_under(rows, routes)
-        kinds = model.awaitee_kinds()
-        for route in (name for name in routes if not routes[name].awaitee):
-            for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]:
-                reached = {version_tuple(version): self.check_table(model, version_tuple(version), combined, version)
-                           for version in model.versions}
-                self.check_reachable(model, combined, reached)
+        for combined in checked_routes(model):
+            reached = {version_tuple(version): self.check_table(model, version_tuple(version), combined, version)
+                       for version in model.versions}
+            self.check_reachable(model, combined, reached)
         self.check_live(model, rows)
         return model
 
@@ -1148,11 +1146,9 @@ class _Builder:
     def check_live(self, model: Model, rows) -> None:
         """Every row answers a case on some version and route: a row no table takes (a reaction to a delivery that
         no call enters on the row's versions, say) describes nothing and would never be checked."""
-        kinds = model.awaitee_kinds()
-        routes = [name for name in model.routes if not model.routes[name].awaitee]
-        live = {row.id for route in routes for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]
-                for version in model.versions for row in model.table(version_tuple(version), combined).values()}
         versions = model.version_tuples()
+        live = {row.id for combined in checked_routes(model) for version in versions
+                for row in model.table(version, combined).values()}
         for row in rows:
             if row.id in live or not any(row.applies_to(version) for version in versions):
                 continue  # (a row for versions the model does not list yet is kept for them)
@@ -1175,6 +1171,14 @@ class _Builder:
                 where = f"on Python {missing[0][0]}.{missing[0][1]}" if ranged else "on every version"
                 self.fail(f"state {state!r}", f"unreachable from {model.initial} {where} (route {route!r})",
                           "add a transition into it, or remove the state")
+
+
+def checked_routes(model: Model) -> list[str]:
+    """Every route the loader checks: each calling route alone and combined with each awaitee kind but the first
+    (the one the base rows describe)."""
+    kinds = model.awaitee_kinds()
+    return [combined for route in model.routes if not model.routes[route].awaitee
+            for combined in [route] + [f"{route}+{kind}" for kind in kinds[1:]]]
 
 
 def _throws_an_exception(call, argument) -> bool:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from conformance.protocol.vocabulary import PAYLOAD_CALL
-from conformance.subject.body import OPERATION_CALLS
-from conformance.subject.body import is_exception_value, value_text
+from conformance.subject.body import OPERATION_CALLS, is_exception_value, value_text
 
 
 @dataclass(frozen=True)
@@ -154,11 +153,10 @@ def avoidance_key(transitions: list[str]) -> list[str]:
 
 def describe_call(call: str, argument: str, payload) -> str:
     """The call as Python code; an async generator's operation is made and started in one go."""
-    if call in OPERATION_CALLS:
-        shared = describe_call(PAYLOAD_CALL.get(call, "close"), argument, payload)
-        arguments = shared[shared.index("("):] if call in PAYLOAD_CALL else "()"
-        name = "__anext__" if call == "anext" else call
-        return f"ag.{name}{arguments}.send(None)"
+    if call in OPERATION_CALLS:  # asend/athrow take send()'s/throw()'s arguments: written the same way
+        shared = PAYLOAD_CALL.get(call)
+        arguments = describe_call(shared, argument, payload)[len(shared):] if shared else "()"
+        return f"ag.{'__anext__' if call == 'anext' else call}{arguments}.send(None)"
     if call == "send":
         return "send(None)" if argument == "none" else f"send({value_text(payload)})"
     if call == "close":
