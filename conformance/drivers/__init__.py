@@ -1,6 +1,11 @@
 """Drivers: the ways a call reaches the subject. Each one offers the same small interface (`Driver`)."""
 
-from conformance.drivers.asyncgen import AsyncGenDriver, AsyncGenHooksDriver
+from conformance.drivers.asyncgen import (
+           AnextAwaitableDriver,
+           AsendAwaitableDriver,
+           AsyncGenDriver,
+           AsyncGenHooksDriver,
+)
 from conformance.drivers.asyncio_task import AsyncioDriver
 from conformance.drivers.base import Driver, DriverUnavailable, InProcessDriver
 from conformance.drivers.direct import (
@@ -33,7 +38,7 @@ def _registry(classes) -> dict:
 
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
-                     AsyncGenDriver, AsyncGenHooksDriver))
+                     AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

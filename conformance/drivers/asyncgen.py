@@ -26,13 +26,12 @@ def asyncgen_hooks(firstiter=None, finalizer=None):
         sys.set_asyncgen_hooks(*hooks)
 
 
-class AsyncGenDriver(InProcessDriver):
-    name = "asyncgen"
+class AsyncGenSubjectDriver(InProcessDriver):
+    """What the drivers of a scripted async generator share: no asyncgen hooks while a call is made, and an
+    aclose() that releases the generator at the end."""
+
     model_name = "asyncgen"
-    description = ("an async generator driven by hand: asend/__anext__/athrow/aclose make an operation and send "
-                   "None to it; send/throw/close go to the operation in flight")
     subject_name = "scripted_asyncgen"
-    operations = None
 
     def hooks(self):
         """The asyncgen hooks in effect while the driver makes a call: none."""
@@ -42,6 +41,29 @@ class AsyncGenDriver(InProcessDriver):
         if self.subject_factory is not None:
             return self.subject_factory(script)
         return asyncgen_body.scripted_asyncgen(script)
+
+    def collect(self) -> None:
+        self.script.reenter = None
+        self.release_handles()
+        with self.hooks():
+            super().collect()
+
+    def release_handles(self) -> None:
+        """Drop what the driver holds besides the generator (the awaitables it made)."""
+
+    def close_subject(self) -> None:
+        self.release_handles()
+        with self.hooks():
+            closing = self.subject.aclose()
+            for _ in range(CLOSING_SENDS):
+                closing.send(None)  # raises once the generator is closed (or refuses to be)
+
+
+class AsyncGenDriver(AsyncGenSubjectDriver):
+    name = "asyncgen"
+    description = ("an async generator driven by hand: asend/__anext__/athrow/aclose make an operation and send "
+                   "None to it; send/throw/close go to the operation in flight")
+    operations = None
 
     def begin(self) -> None:
         super().begin()
@@ -60,18 +82,42 @@ class AsyncGenDriver(InProcessDriver):
             in_flight = body.in_flight_after(in_flight, record.step.call, record.observation.outcome)
         return in_flight or state not in self.model.calls["send"].states
 
-    def collect(self) -> None:
-        self.script.reenter = None
+    def release_handles(self) -> None:
         self.operations = None  # it holds the generator and the operation in flight
-        with self.hooks():
-            super().collect()
 
-    def close_subject(self) -> None:
-        self.operations = None
+
+class AsendAwaitableDriver(AsyncGenSubjectDriver):
+    """One awaitable of an async generator as the subject (model/asyncgen-awaitable.toml): the generator is run
+    to its first yield, then `operation` (call, argument class, payload) makes the awaitable every call goes to.
+    The route names the method that made it."""
+
+    name = "asend-awaitable"
+    model_name = "asyncgen-awaitable"
+    description = "the awaitable of ag.asend(None), made at the generator's first yield: send/throw/close go to it"
+    operation = ("asend", "none", None)
+    _target = None
+
+    def begin(self) -> None:
+        super().begin()
         with self.hooks():
-            closing = self.subject.aclose()
-            for _ in range(CLOSING_SENDS):
-                closing.send(None)  # raises once the generator is closed (or refuses to be)
+            self._target = body.awaitable_at_first_yield(self.subject, self.script, *self.operation)
+
+    def call_target(self):
+        return self._target
+
+    def deliver(self, step):
+        with self.hooks():
+            return super().deliver(step)
+
+    def release_handles(self) -> None:
+        self._target = None
+
+
+class AnextAwaitableDriver(AsendAwaitableDriver):
+    name = "anext-awaitable"
+    route = "anext"
+    description = "the awaitable of ag.__anext__(), made at the generator's first yield: send/throw/close go to it"
+    operation = ("anext", "none", None)
 
 
 def hook_recorder(script, name):

@@ -191,15 +191,16 @@ class InProcessDriver(Driver):
     def perform(self, step: Step) -> Observation:
         self.script.prepare(step.plan.to_script() if step.plan is not None else None)
         first_event = len(self.script.events)
-        with warnings.catch_warnings(record=True) as caught:
+        caught = []
+        with warnings.catch_warnings():
             warnings.simplefilter("always")
+            warnings.showwarning = body.warning_recorder(caught)
             if step.call == "collect":
                 outcome = None
                 self.collect()
             else:
                 outcome = self.deliver(step)
-        observation = Observation(outcome=outcome, warnings=[[w.category.__name__, str(w.message)] for w in caught],
-                                  events=self.script.events[first_event:])
+        observation = Observation(outcome=outcome, warnings=caught, events=self.script.events[first_event:])
         if step.call != "collect":
             observation.state, observation.attributes = self.observe()
         return observation

@@ -166,10 +166,11 @@ def message_sections(model: Model, direct: list[Transition]) -> list[str]:
     out += table(("name", "message"), [(f"`{key}`", f"`{text}`".replace("\n", "\\n"))
                                        for key, text in model.messages.items()])
     if model.warnings:
-        out += ["## Warnings emitted in every state", ""]
-        out += table(("call", "argument class", "warning", "versions"),
+        out += ["## Warnings a call emits", ""]
+        out += table(("call", "argument class", "warning", "in states", "versions"),
                      [(f"`{w['call']}`", f"`{w['argument']}`",
                        f"{w['category']}(`{model.messages[w['message']]}`)",
+                       ", ".join(w["states"]) if "states" in w else "every state",
                        versions_text(w.get("since"), w.get("until"))) for w in model.warnings])
     return out
 

@@ -395,8 +395,9 @@ class Model:
         return shown
 
     def shown_state(self, state: str, version: tuple[int, int]) -> str | None:
-        """What the inspect function reports for `state` on `version` (None: that version has no such function)."""
-        if self.inspect_since and version < version_tuple(self.inspect_since):
+        """What the inspect function reports for `state` on `version` (None: the model names no inspect function,
+        or that version has none)."""
+        if not self.inspect_function or self.inspect_since and version < version_tuple(self.inspect_since):
             return None
         return self.states[state].shows or state
 
@@ -554,7 +555,7 @@ class _Builder:
                 routes[route_name] = self.route(section, route_name, spec, states, calls, deliveries)
                 for raw in spec.get("rows", []):
                     rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
-        warnings = tuple(self.warning(number, raw, calls, messages)
+        warnings = tuple(self.warning(number, raw, calls, messages, states)
                          for number, raw in enumerate(self.groups("warning"), 1))
         for route in routes.values():
             bases = [r.name for r in routes.values() if not r.extends and r.awaitee == route.awaitee]
@@ -919,13 +920,15 @@ class _Builder:
             if key in raw and not vocabulary.is_version(raw[key]):
                 self.fail(where, f"`{key}` must be a version such as \"3.12\", found {raw[key]!r}")
 
-    def warning(self, number: int, raw, calls, messages) -> dict:
-        """A [[warning]] entry: a warning a call emits in every state."""
+    def warning(self, number: int, raw, calls, messages, states) -> dict:
+        """A [[warning]] entry: a warning a call emits in every state, or in the `states` it lists."""
         where = f"[[warning]] entry {number}"
-        unknown = set(raw) - {"call", "argument", "category", "message", "since", "until"}
+        unknown = set(raw) - {"call", "argument", "category", "message", "since", "until", "states"}
         if unknown:
             self.fail(where, f"unknown key(s) {sorted(unknown)}",
-                      "it takes call, argument, category, message, since, until")
+                      "it takes call, argument, category, message, since, until, states")
+        if "states" in raw:
+            raw = {**raw, "states": tuple(self.words(where, "states", raw["states"], list(states), "state"))}
         for key in ("call", "argument", "category", "message"):
             if key not in raw:
                 self.fail(where, f"missing `{key}`")

@@ -48,7 +48,7 @@ class Oracle:
             raise LookupError(f"the model has no row for {state} + {step.call}({step.argument}) "
                               f"on Python {self.version[0]}.{self.version[1]} via {self.route}")
         transitions = [row.id]
-        warnings = self._call_warnings(step.call, step.argument) + self._row_warnings(row, origin)
+        warnings = self._call_warnings(state, step.call, step.argument) + self._row_warnings(row, origin)
         events = Events()
         if row.hook is not None:
             events.add(["hook", row.hook], row.id)
@@ -87,7 +87,7 @@ class Oracle:
             inner = Step(reentry.call, reentry.argument, reentry.payload)
             inner_row = self.row(RUNNING, reentry.call, reentry.argument)
             transitions.append(inner_row.id)
-            warnings += self._call_warnings(reentry.call, reentry.argument)
+            warnings += self._call_warnings(RUNNING, reentry.call, reentry.argument)
             events.add(["reentry", reentry.call, reentry.argument,
                         self._outcome(inner_row, inner, None, handling=handling)], inner_row.id)
         reaction = self._reaction_row(row.enters, plan.reaction)
@@ -112,10 +112,12 @@ class Oracle:
         return self.model.inspected(self.version)
 
     # -- helpers -----------------------------------------------------------------------------------
-    def _call_warnings(self, call: str, argument: str) -> list:
+    def _call_warnings(self, state: str, call: str, argument: str) -> list:
+        """The [[warning]] entries this call makes in `state` (an entry without `states`: in every state)."""
         found = []
         for warning in self.model.warnings:
-            if warning["call"] == call and warning["argument"] == argument and self._in_range(warning):
+            if warning["call"] == call and warning["argument"] == argument and self._in_range(warning) \
+                    and state in warning.get("states", (state,)):
                 found.append(self._warning(warning["category"], warning["message"]))
         return found
 

@@ -42,12 +42,15 @@ try:
 except ImportError:
     _warnings = None
 
-# Every warning is recorded, for the whole life of the agent: a call's warnings are those added during it.
-# (Entering catch_warnings once, rather than per call, halves the agent's cost per call.)
+# Every warning is recorded, for the whole life of the agent, as [category, message] (body.warning_recorder): a
+# call's warnings are those added during it. (Entering catch_warnings once, rather than per call, halves the
+# agent's cost per call.)
 WARNINGS = None
 if _warnings is not None:
-    WARNINGS = _warnings.catch_warnings(record=True).__enter__()
+    _warnings.catch_warnings().__enter__()
     _warnings.simplefilter("always")
+    WARNINGS = []
+    _warnings.showwarning = warning_recorder(WARNINGS)  # noqa: F821 - body.py's
 
 try:
     import types as _types
@@ -381,8 +384,7 @@ class Agent:
                 if event[0] == "reentry":
                     without_links(event[3])
         observation = {"outcome": outcome, "events": events,
-                       "warnings": None if WARNINGS is None else
-                       [[w.category.__name__, str(w.message)] for w in WARNINGS]}
+                       "warnings": None if WARNINGS is None else list(WARNINGS)}
         if step["call"] == "collect":
             observation["state"], observation["attributes"] = None, {}
         else:

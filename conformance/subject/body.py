@@ -182,6 +182,15 @@ def describe_exception(error):
     return description
 
 
+def warning_recorder(recorded):
+    """A warnings.showwarning that appends each warning to `recorded` as [category name, message text] and keeps
+    nothing else. (catch_warnings(record=True) keeps each warning's source: the never-awaited awaitable it names
+    would then keep the subject alive, and the suite would change when its generator is finalized.)"""
+    def show(message, category, filename, lineno, file=None, line=None):
+        recorded.append([category.__name__, str(message)])
+    return show
+
+
 def call_arguments(call, argument, payload):
     """The method to call and its positional arguments. Built before the call is made, so that a bug here
     (a payload that does not fit its argument class) is raised as the suite's error, never recorded as
@@ -266,6 +275,19 @@ class Operations:
         else:
             self.in_flight = None
         return outcome
+
+
+def awaitable_at_first_yield(generator, script, call, argument, payload):
+    """Run a new async generator to its first yield, then make the awaitable of the operation `call` on it, not
+    sent to yet: the subject of model/asyncgen-awaitable.toml. The first yield is the driver's set-up, not a step
+    of the run, so its events are dropped."""
+    script.prepare({"reaction": "yield", "value": "first yield"})
+    outcome = Operations(generator).perform("asend", "none", None)
+    if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != "first yield":
+        raise SuiteError("running a new async generator to its first yield gave %r instead of "
+                         "StopIteration('first yield')" % (outcome,))
+    del script.events[:]
+    return make_operation(generator, call, argument, payload)
 
 
 def in_flight_after(in_flight, call, outcome):
