@@ -62,8 +62,9 @@ try:
 except ImportError:
     _linecache = None
 
-AGENT_DRIVERS = ("direct", "await", "delegation", "generator", "asyncgen", "asyncgen-hooks")
-ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks")  # the second with recording firstiter/finalizer hooks
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable")  # one awaitable of an async generator as the subject
+ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks") + AWAITABLE_DRIVERS  # asyncgen-hooks records firstiter/finalizer
+AGENT_DRIVERS = ("direct", "await", "delegation", "generator") + ASYNCGEN_DRIVERS
 
 
 def load_asyncgen():
@@ -318,7 +319,15 @@ class Agent:
                          if hasattr(self.subject, self.attributes[observation])]
         self.script.observer = self.observe_inside
         self.operations = None
-        if driver in ASYNCGEN_DRIVERS:
+        if driver in AWAITABLE_DRIVERS:
+            operation = request.get("operation")
+            if not (isinstance(operation, list) and len(operation) == 3 and operation[0] in OPERATION_CALLS):  # noqa: F821
+                self.release()
+                return {"ok": False, "error": "begin %s: `operation` must be [call, argument, payload], found %r"
+                                              % (driver, operation)}
+            self.target = self.with_hooks(lambda: awaitable_at_first_yield(  # noqa: F821 - body.py's
+                self.subject, self.script, operation[0], operation[1], operation[2]))
+        elif driver in ASYNCGEN_DRIVERS:
             self.operations = Operations(self.subject)  # noqa: F821 - body.py's
             self.script.reenter = self.operations.perform
             self.target = None
@@ -374,7 +383,11 @@ class Agent:
             outcome = None
             self.collect()
         elif self.operations is not None:
-            outcome = self.with_hooks(step)
+            outcome = self.with_hooks(lambda: self.operations.perform(step["call"], step["argument"],
+                                                                      step.get("payload")))
+        elif self.driver in AWAITABLE_DRIVERS:
+            outcome = self.with_hooks(lambda: perform(self.target, step["call"], step["argument"],  # noqa: F821
+                                                      step.get("payload")))
         else:
             outcome = perform(self.target, step["call"], step["argument"], step.get("payload"))  # noqa: F821
         events = self.script.events[first_event:]
@@ -391,9 +404,9 @@ class Agent:
             observation["state"], observation["attributes"] = self.observe()
         return {"ok": True, "observation": observation}
 
-    def with_hooks(self, step):
-        """One operation, with the asyncgen hooks of the driver in effect: recorders for asyncgen-hooks, none
-        for asyncgen (see drivers/asyncgen.py)."""
+    def with_hooks(self, call):
+        """call(), with the asyncgen hooks of the driver in effect: recorders for asyncgen-hooks, none for the
+        other async generator drivers (see drivers/asyncgen.py)."""
         hooks = (None, None)
         if self.driver == "asyncgen-hooks":
             events = self.script.events
@@ -402,7 +415,7 @@ class Agent:
         previous = sys.get_asyncgen_hooks()
         sys.set_asyncgen_hooks(*hooks)
         try:
-            return self.operations.perform(step["call"], step["argument"], step.get("payload"))
+            return call()
         finally:
             sys.set_asyncgen_hooks(*previous)
 
