@@ -2,6 +2,7 @@
 
 from conformance.drivers.asyncgen import (
            AnextAwaitableDriver,
+           AthrowAwaitableDriver,
            AsendAwaitableDriver,
            AsyncGenDriver,
            AsyncGenHooksDriver,
@@ -38,7 +39,8 @@ def _registry(classes) -> dict:
 
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
-                     AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver))
+                     AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver,
+                     AthrowAwaitableDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

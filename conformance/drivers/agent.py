@@ -36,8 +36,8 @@ class AgentDriver(Driver):
         self.begin_request = {"op": "begin", "driver": local.base_name or name}
         if local.awaitee is not None:
             self.begin_request["awaitee"] = local.awaitee
-        if getattr(local, "operation", None) is not None:  # the awaitable drivers' operation (drivers/asyncgen.py)
-            self.begin_request["operation"] = list(local.operation)
+        if hasattr(local, "operation"):  # the awaitable drivers' operation (drivers/asyncgen.py)
+            self.begin_request["operation"] = list(local.operation(model))
         self.description = f"{local.description} (in {process.spec.label}, through the agent)"
         hello = process.start()
         base = self.begin_request["driver"]

@@ -94,13 +94,17 @@ class AsendAwaitableDriver(AsyncGenSubjectDriver):
     name = "asend-awaitable"
     model_name = "asyncgen-awaitable"
     description = "the awaitable of ag.asend(None), made at the generator's first yield: send/throw/close go to it"
-    operation = ("asend", "none", None)
     _target = None
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        """(call, argument class, payload) of the operation that makes the awaitable."""
+        return ("asend", "none", None)
 
     def begin(self) -> None:
         super().begin()
         with self.hooks():
-            self._target = body.awaitable_at_first_yield(self.subject, self.script, *self.operation)
+            self._target = body.awaitable_at_first_yield(self.subject, self.script, *self.operation(self.model))
 
     def call_target(self):
         return self._target
@@ -117,7 +121,22 @@ class AnextAwaitableDriver(AsendAwaitableDriver):
     name = "anext-awaitable"
     route = "anext"
     description = "the awaitable of ag.__anext__(), made at the generator's first yield: send/throw/close go to it"
-    operation = ("anext", "none", None)
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        return ("anext", "none", None)
+
+
+class AthrowAwaitableDriver(AsendAwaitableDriver):
+    name = "athrow-awaitable"
+    route = "athrow"
+    description = ("the awaitable of ag.athrow(ValueError(...)), made at the generator's first yield: send/throw/close "
+                   "go to it")
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        """athrow() of the ValueError the model's athrow route says arrives (its message is the model's `athrown`)."""
+        return ("athrow", "instance", ["ValueError", model.messages["athrown"]])
 
 
 def hook_recorder(script, name):

@@ -47,7 +47,7 @@ PROBE_FIELDS = {"id": str, "function": str, "does": str, "raises": dict, "holds"
 
 
 
-STATE_KEYS = ("meaning", "shows", "since", "until")  # a [states] entry's keys besides its attributes' words
+STATE_KEYS = ("meaning", "shows", "since", "until", "routes")  # a [states] entry's keys besides its attributes' words
 
 
 def version_tuple(text: str) -> tuple[int, int]:
@@ -171,6 +171,7 @@ class StateSpec:
     shows: str | None = None  # the state the inspect function reports for it, where that is another state's name
     since: str | None = None  # the versions that can reach it, where not all can
     until: str | None = None
+    routes: tuple[str, ...] | None = None  # the routes that can reach it, where not all can
 
 
 @dataclass(frozen=True)
@@ -427,9 +428,16 @@ class Model:
             graph.add_edge(row.source, row.target, key=row.id, transition=row)
         return graph
 
-    def states_on(self, version: tuple[int, int]) -> list[str]:
-        """The states the subject can be in on `version` (a state may exist only from or until some version)."""
-        return [name for name, spec in self.states.items() if _in_versions(spec, version)]
+    def states_on(self, version: tuple[int, int], route: str | None = None) -> list[str]:
+        """The states the subject can be in on `version` (a state may exist only from or until some version) and,
+        where given, `route` (a state may exist only on some routes: one of them must be among its layers)."""
+        return [name for name, spec in self.states.items() if _in_versions(spec, version)
+                and (route is None or self.on_route(name, route))]
+
+    def on_route(self, state: str, route: str) -> bool:
+        """Whether `route` can reach `state`: a state that names its routes needs one of them among the layers."""
+        routes = self.states[state].routes
+        return routes is None or any(layer in routes for layer in self.route_layers(route))
 
     def version_tuples(self) -> list[tuple[int, int]]:
         return [version_tuple(v) for v in self.versions]
@@ -557,6 +565,11 @@ class _Builder:
                     rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
         warnings = tuple(self.warning(number, raw, calls, messages, states)
                          for number, raw in enumerate(self.groups("warning"), 1))
+        for state in states.values():
+            for route_name in state.routes or ():
+                if route_name not in routes:
+                    self.fail(f"[states] {state.name}", f"`routes` names {route_name!r}, which is not a route",
+                              f"name the routes that reach it: some of {', '.join(routes)}")
         for route in routes.values():
             bases = [r.name for r in routes.values() if not r.extends and r.awaitee == route.awaitee]
             if route.extends is not None and route.extends not in bases:
@@ -630,8 +643,12 @@ class _Builder:
                 self.fail(f"[states] {name}", f"expected a table of observations, found {spec!r}")
             observations = {k: v for k, v in spec.items() if k not in STATE_KEYS}
             self.versions(f"[states] {name}", spec)
+            routes = spec.get("routes")
+            if routes is not None and (not isinstance(routes, list) or not routes
+                                       or not all(isinstance(r, str) for r in routes)):
+                self.fail(f"[states] {name}", f"`routes` must be a list of route names, found {routes!r}")
             states[name] = StateSpec(name, spec.get("meaning", ""), observations, spec.get("shows"),
-                                     spec.get("since"), spec.get("until"))
+                                     spec.get("since"), spec.get("until"), tuple(routes) if routes else None)
         for state in states.values():
             if state.shows is not None and state.shows not in states:
                 self.fail(f"[states] {state.name}", f"`shows` names {state.shows!r}, which is not a state",
@@ -1120,7 +1137,7 @@ class _Builder:
         unreachable = model.unreachable_cases(route, version)
         entered = set()
         for call in model.calls.values():
-            for state in [s for s in call.states or model.states if s in model.states_on(version)]:
+            for state in [s for s in call.states or model.states if s in model.states_on(version, route)]:
                 for argument in call.arguments:
                     case = ("call", state, call.name, argument)
                     if any(u.matches(case) for u in unreachable):
@@ -1167,6 +1184,8 @@ class _Builder:
         """Every state is reachable on the route: on every version its `since`/`until` name, where it names
         some, else on some version (where the versions are not one range, its rows say which)."""
         for state, spec in model.states.items():
+            if not model.on_route(state, route):
+                continue
             ranged = spec.since or spec.until
             versions = [v for v in reached if state in model.states_on(v)] if ranged else list(reached)
             missing = [v for v in versions if state not in reached[v]]
