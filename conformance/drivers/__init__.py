@@ -1,6 +1,7 @@
 """Drivers: the ways a call reaches the subject. Each one offers the same small interface (`Driver`)."""
 
 from conformance.drivers.asyncgen import (
+           AcloseAwaitableDriver,
            AnextAwaitableDriver,
            AthrowAwaitableDriver,
            AsendAwaitableDriver,
@@ -40,7 +41,7 @@ def _registry(classes) -> dict:
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
                      AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver,
-                     AthrowAwaitableDriver))
+                     AthrowAwaitableDriver, AcloseAwaitableDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

@@ -139,6 +139,16 @@ class AthrowAwaitableDriver(AsendAwaitableDriver):
         return ("athrow", "instance", ["ValueError", model.messages["athrown"]])
 
 
+class AcloseAwaitableDriver(AsendAwaitableDriver):
+    name = "aclose-awaitable"
+    route = "aclose"
+    description = "the awaitable of ag.aclose(), made at the generator's first yield: send/throw/close go to it"
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        return ("aclose", "none", None)
+
+
 def hook_recorder(script, name):
     """A hook that records that it ran, as the event ["hook", name], and keeps no reference to the generator."""
     return lambda generator: script.events.append(["hook", name])

@@ -435,9 +435,10 @@ class Model:
                 and (route is None or self.on_route(name, route))]
 
     def on_route(self, state: str, route: str) -> bool:
-        """Whether `route` can reach `state`: a state that names its routes needs one of them among the layers."""
+        """Whether `route` can reach `state`: a state that names its routes must name the route (or, for a route
+        combined with "+", one of its parts; a route that extends another does not take its states)."""
         routes = self.states[state].routes
-        return routes is None or any(layer in routes for layer in self.route_layers(route))
+        return routes is None or any(part in routes for part in route.split("+"))
 
     def version_tuples(self) -> list[tuple[int, int]]:
         return [version_tuple(v) for v in self.versions]
