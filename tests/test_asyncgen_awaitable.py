@@ -1,6 +1,7 @@
-"""One async generator awaitable as the subject (model/asyncgen-awaitable.toml): what asend() and __anext__() return
-holds to the model on real CPython, in this process and through the agent on the versions where its rules changed
-(3.6's bare StopIteration on reuse, 3.7's "cannot reuse" refusal, 3.12's StopIteration taken as the await's result,
+"""One async generator awaitable as the subject (model/asyncgen-awaitable.toml): what asend(), __anext__(), athrow()
+and aclose() return holds to the model on real CPython, in this process and through the agent on the versions where
+its rules changed (3.6's bare StopIteration on reuse and its refused throw() before the first send, 3.7's "cannot
+reuse" refusal and unstarted throw(), 3.8's used-up athrow(), 3.12's StopIteration taken as the await's result,
 3.13's close() that closes the generator and its never-awaited warning); a changed row is caught; and the suite's own
 warning recording no longer keeps a dropped awaitable's generator alive."""
 
@@ -23,7 +24,7 @@ from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PYENV = Path.home() / ".pyenv" / "versions"
-AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable")
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable")
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +55,14 @@ def test_the_model_catches_a_changed_row(monkeypatch):
     model._tables.clear()
     results = run_awaitable("asend-awaitable", model, depth=2)
     assert any(row.id in failure["transitions"] for failure in results.failures)
+
+
+def test_an_athrow_awaitable_that_went_through_an_await_keeps_driving_its_generator():
+    """CPython's quirk (research/asyncgen/athrow_reused_after_await.py), on every version: the run reaches the
+    DRIVING state and covers its rows, so a CPython that fixed it would be told."""
+    results = run_awaitable("athrow-awaitable")
+    assert not results.failures, [f["text"] for f in results.failures][:3]
+    assert {"driven-value.yield", "athrow.driving.send.none"} <= set(results.covered)
 
 
 @pytest.mark.parametrize("version", ["3.6", "3.7", "3.12", "3.13"])

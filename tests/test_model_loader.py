@@ -37,6 +37,7 @@ def row_of(transition_id: str) -> str:
 
 
 def test_the_shipped_models_load():
+    assert load_model("asyncgen-awaitable").transitions  # its states are the awaitable's, not inspect's
     for name in ("coroutine", "generator", "asyncgen"):
         model = load_model(name)
         assert model.transitions and {"CREATED", "RUNNING", "SUSPENDED", "CLOSED"} <= set(model.states)
@@ -152,3 +153,29 @@ def test_bad_version(tmp_path):
     row = row_of("close.return")
     message = broken(tmp_path, replace_once(row, row.replace('since = "3.13"', 'since = "three"')))
     assert "'close.return'" in message and "`since` must be a version" in message
+
+
+AWAITABLE = default_model_path("asyncgen-awaitable").read_text()
+
+
+def test_a_state_naming_an_unknown_route(tmp_path):
+    old = AWAITABLE.split("\nDRIVING_FINISHED = ")[1].split("\n")[0]
+    text = AWAITABLE.replace(old, old.replace('routes = ["athrow", "aclose"]', 'routes = ["athrow", "acclose"]'))
+    message = broken(tmp_path, text)
+    assert "[states] DRIVING_FINISHED" in message and "'acclose', which is not a route" in message
+
+
+def test_a_state_of_some_routes_must_be_reachable_on_each(tmp_path):
+    """UNSTARTED_FINISHED names the aclose route: with no row leading there on it, the loader says so."""
+    text = AWAITABLE
+    for row in re.findall(r'^  \{ id = "unstarted-closing-[^"]*".*to = "UNSTARTED_FINISHED".*\},$', AWAITABLE, re.M):
+        text = text.replace(row, row.replace('to = "UNSTARTED_FINISHED"', 'to = "FINISHED"'))
+    message = broken(tmp_path, text)
+    assert "state 'UNSTARTED_FINISHED'" in message and "route 'aclose'" in message
+
+
+def test_a_warning_naming_an_unknown_state(tmp_path):
+    message = broken(tmp_path, replace_once('states = ["CREATED", "IN_FLIGHT", "UNSTARTED_AWAITING"',
+                                            'states = ["CREATED", "IN_FLIGHT", "UNSTARTED_WAITING"', AWAITABLE))
+    assert "[[warning]] entry 1" in message and "unknown state 'UNSTARTED_WAITING'" in message
+
