@@ -130,7 +130,7 @@ class MatrixRuns:
 
 
 # The models the matrix has rows for (each run is limited to their drivers with --models).
-MATRIX_MODELS = ("coroutine", "generator", "asyncgen")
+MATRIX_MODELS = ("coroutine", "generator", "asyncgen", "asyncgen-awaitable")
 
 
 def run_target_options(target: TargetSpec) -> list[str]:
