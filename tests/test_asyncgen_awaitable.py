@@ -24,7 +24,7 @@ from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PYENV = Path.home() / ".pyenv" / "versions"
-AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable")
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext")
 
 
 @pytest.fixture(autouse=True)

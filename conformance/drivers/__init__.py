@@ -4,6 +4,7 @@ from conformance.drivers.asyncgen import (
            AcloseAwaitableDriver,
            AnextAwaitableDriver,
            AthrowAwaitableDriver,
+           AwaitedAnextDriver,
            AsendAwaitableDriver,
            AsyncGenDriver,
            AsyncGenHooksDriver,
@@ -41,7 +42,7 @@ def _registry(classes) -> dict:
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
                      AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver,
-                     AthrowAwaitableDriver, AcloseAwaitableDriver))
+                     AthrowAwaitableDriver, AcloseAwaitableDriver, AwaitedAnextDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

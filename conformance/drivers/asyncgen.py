@@ -44,6 +44,7 @@ class AsyncGenSubjectDriver(InProcessDriver):
 
     def collect(self) -> None:
         self.script.reenter = None
+        self.script.target = self.script.observer = None  # first: dropping a handle may run the body at once
         self.release_handles()
         with self.hooks():
             super().collect()
@@ -147,6 +148,20 @@ class AcloseAwaitableDriver(AsendAwaitableDriver):
     @classmethod
     def operation(cls, model) -> tuple:
         return ("aclose", "none", None)
+
+
+class AwaitedAnextDriver(AsendAwaitableDriver):
+    """`await anext(ag)` in a native coroutine: the calls go to the coroutine, which passes them on to the
+    __anext__() awaitable it awaits, and finishes when that does."""
+
+    name = "awaited-anext"
+    route = "awaited"
+    description = ("ag.__anext__() awaited by a native coroutine (`return await anext(ag)`), made at the generator's "
+                   "first yield: send/throw/close go to the coroutine")
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        return ("awaited-anext", "none", None)
 
 
 def hook_recorder(script, name):

@@ -62,7 +62,7 @@ try:
 except ImportError:
     _linecache = None
 
-AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable")  # one awaitable of an async generator as the subject
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext")  # one awaitable of an async generator as the subject
 ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks") + AWAITABLE_DRIVERS  # asyncgen-hooks records firstiter/finalizer
 AGENT_DRIVERS = ("direct", "await", "delegation", "generator") + ASYNCGEN_DRIVERS
 
@@ -321,7 +321,7 @@ class Agent:
         self.operations = None
         if driver in AWAITABLE_DRIVERS:
             operation = request.get("operation")
-            if not (isinstance(operation, list) and len(operation) == 3 and operation[0] in OPERATION_CALLS):  # noqa: F821
+            if not (isinstance(operation, list) and len(operation) == 3 and operation[0] in AWAITABLE_SUBJECTS):  # noqa: F821
                 self.release()
                 return {"ok": False, "error": "begin %s: `operation` must be [call, argument, payload], found %r"
                                               % (driver, operation)}

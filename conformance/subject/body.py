@@ -217,12 +217,19 @@ def perform(target, call, argument, payload):
         raise
     except BaseException as error:  # the subject's answer, whatever it is
         return ["raised", describe_exception(error)]
+    finally:
+        # A thrown exception that comes back holds this frame in its traceback, and this frame would hold the
+        # exception: a cycle that keeps the frames it passed through (and the subject they hold) alive until the
+        # collector runs, so the subject would not be finalized when it is dropped.
+        arguments = None
     return ["returned", describe_value(result)]
 
 
 # An async generator's operations (asyncgen_body.py has the generator): the calls that make an operation and start
 # it, each taking the argument classes of send() (asend) or throw() (athrow).
 OPERATION_CALLS = ("asend", "anext", "athrow", "aclose")
+# What awaitable_at_first_yield can make: an operation's awaitable, or the coroutine that awaits __anext__()'s.
+AWAITABLE_SUBJECTS = OPERATION_CALLS + ("awaited-anext",)
 
 
 def make_operation(generator, call, argument, payload):
@@ -279,15 +286,23 @@ class Operations:
 
 def awaitable_at_first_yield(generator, script, call, argument, payload):
     """Run a new async generator to its first yield, then make the awaitable of the operation `call` on it, not
-    sent to yet: the subject of model/asyncgen-awaitable.toml. The first yield is the driver's set-up, not a step
-    of the run, so its events are dropped."""
+    sent to yet: the subject of model/asyncgen-awaitable.toml (for "awaited-anext", the coroutine that awaits
+    __anext__()). The first yield is the driver's set-up, not a step of the run, so its events are dropped."""
     script.prepare({"reaction": "yield", "value": "first yield"})
     outcome = Operations(generator).perform("asend", "none", None)
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != "first yield":
         raise SuiteError("running a new async generator to its first yield gave %r instead of "
                          "StopIteration('first yield')" % (outcome,))
     del script.events[:]
+    if call == "awaited-anext":
+        return awaiting_anext(generator)
     return make_operation(generator, call, argument, payload)
+
+
+async def awaiting_anext(generator):
+    """What `await anext(generator)` does in a native coroutine: await the awaitable of __anext__(), found on the
+    type (anext() is a builtin from 3.10; this works on every version)."""
+    return await special_method(generator, "__anext__")()
 
 
 def in_flight_after(in_flight, call, outcome):
