@@ -24,7 +24,8 @@ from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 PYENV = Path.home() / ".pyenv" / "versions"
-AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext")
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext",
+                     "async-for")
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from conformance.drivers.asyncgen import (
            AthrowAwaitableDriver,
            AwaitedAnextDriver,
            AsendAwaitableDriver,
+           AsyncForDriver,
            AsyncGenDriver,
            AsyncGenHooksDriver,
 )
@@ -42,7 +43,8 @@ def _registry(classes) -> dict:
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
                      AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver,
-                     AthrowAwaitableDriver, AcloseAwaitableDriver, AwaitedAnextDriver))
+                     AthrowAwaitableDriver, AcloseAwaitableDriver, AwaitedAnextDriver,
+                     AsyncForDriver))
 
 
 def modelled_drivers(names, version) -> tuple[list[str], dict[str, str]]:

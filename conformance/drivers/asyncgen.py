@@ -164,6 +164,19 @@ class AwaitedAnextDriver(AsendAwaitableDriver):
         return ("awaited-anext", "none", None)
 
 
+class AsyncForDriver(AsendAwaitableDriver):
+    """`async for` in a native coroutine that hands each item out to its caller: the calls go to the coroutine."""
+
+    name = "async-for"
+    route = "async-for"
+    description = ("an `async for` loop over the generator in a native coroutine that passes each item out to its "
+                   "caller, started at the generator's first yield: send/throw/close go to the coroutine")
+
+    @classmethod
+    def operation(cls, model) -> tuple:
+        return ("async-for", "none", None)
+
+
 def hook_recorder(script, name):
     """A hook that records that it ran, as the event ["hook", name], and keeps no reference to the generator."""
     return lambda generator: script.events.append(["hook", name])

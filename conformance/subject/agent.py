@@ -62,7 +62,8 @@ try:
 except ImportError:
     _linecache = None
 
-AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext")  # one awaitable of an async generator as the subject
+AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext",
+                     "async-for")  # one awaitable of an async generator as the subject
 ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks") + AWAITABLE_DRIVERS  # asyncgen-hooks records firstiter/finalizer
 AGENT_DRIVERS = ("direct", "await", "delegation", "generator") + ASYNCGEN_DRIVERS
 

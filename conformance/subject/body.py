@@ -229,7 +229,7 @@ def perform(target, call, argument, payload):
 # it, each taking the argument classes of send() (asend) or throw() (athrow).
 OPERATION_CALLS = ("asend", "anext", "athrow", "aclose")
 # What awaitable_at_first_yield can make: an operation's awaitable, or the coroutine that awaits __anext__()'s.
-AWAITABLE_SUBJECTS = OPERATION_CALLS + ("awaited-anext",)
+AWAITABLE_SUBJECTS = OPERATION_CALLS + ("awaited-anext", "async-for")
 
 
 def make_operation(generator, call, argument, payload):
@@ -286,8 +286,8 @@ class Operations:
 
 def awaitable_at_first_yield(generator, script, call, argument, payload):
     """Run a new async generator to its first yield, then make the awaitable of the operation `call` on it, not
-    sent to yet: the subject of model/asyncgen-awaitable.toml (for "awaited-anext", the coroutine that awaits
-    __anext__()). The first yield is the driver's set-up, not a step of the run, so its events are dropped."""
+    sent to yet: the subject of model/asyncgen-awaitable.toml (for "awaited-anext" and "async-for", the coroutine
+    that awaits __anext__()). The first yield is the driver's set-up, not a step of the run, so its events are dropped."""
     script.prepare({"reaction": "yield", "value": "first yield"})
     outcome = Operations(generator).perform("asend", "none", None)
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != "first yield":
@@ -296,7 +296,16 @@ def awaitable_at_first_yield(generator, script, call, argument, payload):
     del script.events[:]
     if call == "awaited-anext":
         return awaiting_anext(generator)
+    if call == "async-for":
+        return iterating(generator)
     return make_operation(generator, call, argument, payload)
+
+
+async def iterating(generator):
+    """`async for` over the generator in a native coroutine that hands each item out to its caller (an await that
+    passes it out) before the loop asks for the next one."""
+    async for item in generator:
+        await Suspend(item)
 
 
 async def awaiting_anext(generator):
