@@ -8,6 +8,7 @@ import linecache
 import platform
 import sys
 import warnings
+import weakref
 
 from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import Observation
@@ -209,15 +210,17 @@ class InProcessDriver(Driver):
         return body.perform(self.call_target(), step.call, step.argument, step.payload)
 
     def collect(self) -> None:
-        """Drop every reference to the subject and let it be finalized.
+        """Drop every reference to the subject and let it be finalized, as the model's collect says: the last
+        reference goes, then gc.collect().
 
-        CPython finalizes an object the moment its last reference goes (the subject is kept free of
-        reference cycles), so a full collection, which costs a tenth of a second in a large process,
-        is only needed on interpreters that collect lazily.
-        """
+        CPython finalizes an object the moment its last reference goes, so the full collection, which costs a
+        tenth of a second in a large process, is made only where the subject outlives its references: on an
+        interpreter that collects lazily, or in a reference cycle (a body paused inside an `except` block holds
+        the exception, whose traceback holds the body's frame)."""
         self.script.target = self.script.observer = None  # first: finalization may run the body at once
+        alive = still_alive(self.subject)
         self.subject = self._target = None
-        if platform.python_implementation() != "CPython":
+        if platform.python_implementation() != "CPython" or alive():
             gc.collect()
 
     def observe_inside(self) -> tuple[str | None, dict]:
@@ -252,3 +255,12 @@ class InProcessDriver(Driver):
             attributes[observation] = body.attribute_word(observation, value, self.script.awaited, not inside,
                                                           self.origin_tracking)
         return state, attributes
+
+
+def still_alive(subject):
+    """A function that says whether `subject` is still alive (always yes for an object without weak references)."""
+    try:
+        reference = weakref.ref(subject)
+    except TypeError:
+        return lambda: True
+    return lambda: reference() is not None

@@ -183,8 +183,8 @@ class Alphabet:
 
     def __init__(self, oracle: Oracle, driver):
         self.model = oracle.model
-        self.entries = {state: state_entries(oracle, driver, state) for state in oracle.model.states
-                        if state != RUNNING}
+        self.entries = {state: state_entries(oracle, driver, state)  # the states this version and route can reach
+                        for state in oracle.model.states_on(oracle.version, oracle.route) if state != RUNNING}
         self.final_states = {state for state, entries in self.entries.items()
                              if all(entry.target == state for entry in entries)}
         self._thresholds = {state: self.thresholds(entries) for state, entries in self.entries.items()}
