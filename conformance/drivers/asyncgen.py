@@ -95,12 +95,13 @@ class AsendAwaitableDriver(AsyncGenSubjectDriver):
     name = "asend-awaitable"
     model_name = "asyncgen-awaitable"
     description = "the awaitable of ag.asend(None), made at the generator's first yield: send/throw/close go to it"
+    makes = ("asend", "none", None)  # what body.awaitable_at_first_yield makes: (call, argument class, payload)
     _target = None
 
     @classmethod
     def operation(cls, model) -> tuple:
-        """(call, argument class, payload) of the operation that makes the awaitable."""
-        return ("asend", "none", None)
+        """(call, argument class, payload) of the operation that makes the subject."""
+        return cls.makes
 
     def begin(self) -> None:
         super().begin()
@@ -122,10 +123,7 @@ class AnextAwaitableDriver(AsendAwaitableDriver):
     name = "anext-awaitable"
     route = "anext"
     description = "the awaitable of ag.__anext__(), made at the generator's first yield: send/throw/close go to it"
-
-    @classmethod
-    def operation(cls, model) -> tuple:
-        return ("anext", "none", None)
+    makes = ("anext", "none", None)
 
 
 class AthrowAwaitableDriver(AsendAwaitableDriver):
@@ -144,10 +142,7 @@ class AcloseAwaitableDriver(AsendAwaitableDriver):
     name = "aclose-awaitable"
     route = "aclose"
     description = "the awaitable of ag.aclose(), made at the generator's first yield: send/throw/close go to it"
-
-    @classmethod
-    def operation(cls, model) -> tuple:
-        return ("aclose", "none", None)
+    makes = ("aclose", "none", None)
 
 
 class AwaitedAnextDriver(AsendAwaitableDriver):
@@ -158,10 +153,7 @@ class AwaitedAnextDriver(AsendAwaitableDriver):
     route = "awaited"
     description = ("ag.__anext__() awaited by a native coroutine (`return await anext(ag)`), made at the generator's "
                    "first yield: send/throw/close go to the coroutine")
-
-    @classmethod
-    def operation(cls, model) -> tuple:
-        return ("awaited-anext", "none", None)
+    makes = ("awaited-anext", "none", None)
 
 
 class AsyncForDriver(AsendAwaitableDriver):
@@ -171,10 +163,7 @@ class AsyncForDriver(AsendAwaitableDriver):
     route = "async-for"
     description = ("an `async for` loop over the generator in a native coroutine that passes each item out to its "
                    "caller, started at the generator's first yield: send/throw/close go to the coroutine")
-
-    @classmethod
-    def operation(cls, model) -> tuple:
-        return ("async-for", "none", None)
+    makes = ("async-for", "none", None)
 
 
 def hook_recorder(script, name):

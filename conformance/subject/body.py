@@ -228,8 +228,6 @@ def perform(target, call, argument, payload):
 # An async generator's operations (asyncgen_body.py has the generator): the calls that make an operation and start
 # it, each taking the argument classes of send() (asend) or throw() (athrow).
 OPERATION_CALLS = ("asend", "anext", "athrow", "aclose")
-# What awaitable_at_first_yield can make: an operation's awaitable, or the coroutine that awaits __anext__()'s.
-AWAITABLE_SUBJECTS = OPERATION_CALLS + ("awaited-anext", "async-for")
 
 
 def make_operation(generator, call, argument, payload):
@@ -294,10 +292,8 @@ def awaitable_at_first_yield(generator, script, call, argument, payload):
         raise SuiteError("running a new async generator to its first yield gave %r instead of "
                          "StopIteration('first yield')" % (outcome,))
     del script.events[:]
-    if call == "awaited-anext":
-        return awaiting_anext(generator)
-    if call == "async-for":
-        return iterating(generator)
+    if call in CONSUMERS:
+        return CONSUMERS[call](generator)
     return make_operation(generator, call, argument, payload)
 
 
@@ -312,6 +308,12 @@ async def awaiting_anext(generator):
     """What `await anext(generator)` does in a native coroutine: await the awaitable of __anext__(), found on the
     type (anext() is a builtin from 3.10; this works on every version)."""
     return await special_method(generator, "__anext__")()
+
+
+# The coroutines awaitable_at_first_yield can make to consume the generator, by name; with OPERATION_CALLS, what it
+# can make at all.
+CONSUMERS = {"awaited-anext": awaiting_anext, "async-for": iterating}
+AWAITABLE_SUBJECTS = OPERATION_CALLS + tuple(CONSUMERS)
 
 
 def in_flight_after(in_flight, call, outcome):
