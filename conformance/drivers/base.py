@@ -139,6 +139,8 @@ class InProcessDriver(Driver):
         self.end()
         self.script = body.Script()
         self.script.awaitee = self.awaitee or "iterator"
+        self.witnesses = FrameWitnesses()
+        self.script.make_witness = self.witnesses.make
         self.subject = self.make_tracked_subject(self.script)
         self.origin = self.observed_origin()
         self.script.target = self.subject
@@ -211,17 +213,22 @@ class InProcessDriver(Driver):
 
     def collect(self) -> None:
         """Drop every reference to the subject and let it be finalized, as the model's collect says: the last
-        reference goes, then gc.collect().
+        reference goes, then the collector runs.
 
-        CPython finalizes an object the moment its last reference goes, so the full collection, which costs a
-        tenth of a second in a large process, is made only where the subject outlives its references: on an
-        interpreter that collects lazily, or in a reference cycle (a body paused inside an `except` block holds
-        the exception, whose traceback holds the body's frame)."""
+        CPython finalizes an object the moment its last reference goes, so the collector runs only while the
+        subject or its body outlives its references (a reference cycle: an exception thrown through a wrapper's
+        method holds that method's frame, which holds the exception), from the youngest generation up: what
+        the last steps made is young, and a full collection costs a tenth of a second in a large process."""
         self.script.target = self.script.observer = None  # first: finalization may run the body at once
-        alive = still_alive(self.subject)
+        subject_alive, body_alive = still_alive(self.subject), self.witnesses.any_alive
         self.subject = self._target = None
-        if platform.python_implementation() != "CPython" or alive():
+        if platform.python_implementation() != "CPython":
             gc.collect()
+            return
+        for generation in range(3):
+            if not (subject_alive() or body_alive()):
+                return
+            gc.collect(generation)
 
     def observe_inside(self) -> tuple[str | None, dict]:
         """The subject seen from inside its running body: only the attributes the model gives RUNNING on this
@@ -255,6 +262,25 @@ class InProcessDriver(Driver):
             attributes[observation] = body.attribute_word(observation, value, self.script.awaited, not inside,
                                                           self.origin_tracking)
         return state, attributes
+
+
+class FrameWitness:
+    """An object only a body's frame holds (weak references to it tell when the frame is gone)."""
+
+
+class FrameWitnesses:
+    """The witnesses of the bodies one subject made: while one is alive, so is a body, maybe in a cycle."""
+
+    def __init__(self):
+        self.references = []
+
+    def make(self) -> FrameWitness:
+        witness = FrameWitness()
+        self.references.append(weakref.ref(witness))
+        return witness
+
+    def any_alive(self) -> bool:
+        return any(reference() is not None for reference in self.references)
 
 
 def still_alive(subject):
