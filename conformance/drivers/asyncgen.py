@@ -166,9 +166,10 @@ class AsyncForDriver(AsendAwaitableDriver):
     makes = ("async-for", "none", None)
 
 
-def hook_recorder(script, name):
-    """A hook that records that it ran, as the event ["hook", name], and keeps no reference to the generator."""
-    return lambda generator: script.events.append(["hook", name])
+def hook_recorder(events, name):
+    """A hook that records that it ran, as the event ["hook", name], and keeps no reference to the generator
+    (nor to the script, whose survival tells that a body is alive)."""
+    return lambda generator: events.append(["hook", name])
 
 
 class AsyncGenHooksDriver(AsyncGenDriver):
@@ -178,4 +179,5 @@ class AsyncGenHooksDriver(AsyncGenDriver):
                    "as an event loop installs them: each records that it ran")
 
     def hooks(self):
-        return asyncgen_hooks(hook_recorder(self.script, "firstiter"), hook_recorder(self.script, "finalizer"))
+        events = self.script.events
+        return asyncgen_hooks(hook_recorder(events, "firstiter"), hook_recorder(events, "finalizer"))

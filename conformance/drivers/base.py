@@ -139,8 +139,6 @@ class InProcessDriver(Driver):
         self.end()
         self.script = body.Script()
         self.script.awaitee = self.awaitee or "iterator"
-        self.witnesses = FrameWitnesses()
-        self.script.make_witness = self.witnesses.make
         self.subject = self.make_tracked_subject(self.script)
         self.origin = self.observed_origin()
         self.script.target = self.subject
@@ -193,7 +191,8 @@ class InProcessDriver(Driver):
 
     def perform(self, step: Step) -> Observation:
         self.script.prepare(step.plan.to_script() if step.plan is not None else None)
-        first_event = len(self.script.events)
+        events = self.script.events  # a collect lets go of the script
+        first_event = len(events)
         caught = []
         with warnings.catch_warnings():
             warnings.simplefilter("always")
@@ -203,7 +202,7 @@ class InProcessDriver(Driver):
                 self.collect()
             else:
                 outcome = self.deliver(step)
-        observation = Observation(outcome=outcome, warnings=caught, events=self.script.events[first_event:])
+        observation = Observation(outcome=outcome, warnings=caught, events=events[first_event:])
         if step.call != "collect":
             observation.state, observation.attributes = self.observe()
         return observation
@@ -216,12 +215,13 @@ class InProcessDriver(Driver):
         reference goes, then the collector runs.
 
         CPython finalizes an object the moment its last reference goes, so the collector runs only while the
-        subject or its body outlives its references (a reference cycle: an exception thrown through a wrapper's
-        method holds that method's frame, which holds the exception), from the youngest generation up: what
-        the last steps made is young, and a full collection costs a tenth of a second in a large process."""
+        subject or its body (anything that holds the script: every body does) outlives its references, in a
+        reference cycle (an exception thrown through a wrapper's method holds that method's frame, which holds
+        the exception), from the youngest generation up: what the last steps made is young, and a full
+        collection costs a tenth of a second in a large process."""
         self.script.target = self.script.observer = None  # first: finalization may run the body at once
-        subject_alive, body_alive = still_alive(self.subject), self.witnesses.any_alive
-        self.subject = self._target = None
+        subject_alive, body_alive = still_alive(self.subject), still_alive(self.script)
+        self.subject = self._target = self.script = None
         if platform.python_implementation() != "CPython":
             gc.collect()
             return
@@ -262,25 +262,6 @@ class InProcessDriver(Driver):
             attributes[observation] = body.attribute_word(observation, value, self.script.awaited, not inside,
                                                           self.origin_tracking)
         return state, attributes
-
-
-class FrameWitness:
-    """An object only a body's frame holds (weak references to it tell when the frame is gone)."""
-
-
-class FrameWitnesses:
-    """The witnesses of the bodies one subject made: while one is alive, so is a body, maybe in a cycle."""
-
-    def __init__(self):
-        self.references = []
-
-    def make(self) -> FrameWitness:
-        witness = FrameWitness()
-        self.references.append(weakref.ref(witness))
-        return witness
-
-    def any_alive(self) -> bool:
-        return any(reference() is not None for reference in self.references)
 
 
 def still_alive(subject):
