@@ -264,10 +264,11 @@ class InProcessDriver(Driver):
         return state, attributes
 
 
-def still_alive(subject):
-    """A function that says whether `subject` is still alive (always yes for an object without weak references)."""
+def still_alive(thing):
+    """A function that says whether `thing` is still alive. An object without weak references says no: a subject
+    holds its body, which holds the script, so the script's survival tells for both."""
     try:
-        reference = weakref.ref(subject)
+        reference = weakref.ref(thing)
     except TypeError:
-        return lambda: True
+        return lambda: False
     return lambda: reference() is not None
