@@ -354,6 +354,58 @@ BROKEN = {
 
 CORRECT = Forwarding
 
+
+class ForwardingInACycle(Forwarding):
+    """A correct wrapper that refers to itself: only the collector frees it, and its coroutine with it."""
+
+    def __init__(self, coro):
+        super().__init__(coro)
+        self.myself = self
+
+
+class ForwardingWithItsCoroutineInACycle(Forwarding):
+    """A correct wrapper that leaves its coroutine in a cycle of its own: the wrapper goes at once, the
+    coroutine only when the collector runs."""
+
+    def __init__(self, coro):
+        super().__init__(coro)
+        self.box = [coro]
+        self.box.append(self.box)
+
+
+class SlottedForwarding:
+    """A forwarding wrapper without weak references (the calls are all the drivers make of it)."""
+
+    __slots__ = ("_coro",)
+
+    def __init__(self, coro):
+        self._coro = coro
+
+    def send(self, value):
+        return self._coro.send(value)
+
+    def throw(self, *args):
+        return self._coro.throw(*args)
+
+    def close(self):
+        return self._coro.close()
+
+
+class SlottedForwardingInACycle(SlottedForwarding):
+    """The same, referring to itself: only the collector frees it, and no weak reference tells when."""
+
+    __slots__ = ("myself",)
+
+    def __init__(self, coro):
+        super().__init__(coro)
+        self.myself = self
+
+
+# Correct wrappers that only the collector frees, or whose coroutine only the collector frees: a check that
+# skipped the collector at `collect` would blame them for CPython's own finalization. Each one's base class is
+# the same wrapper without the cycle.
+COLLECTED_ONLY = [ForwardingInACycle, ForwardingWithItsCoroutineInACycle, SlottedForwardingInACycle]
+
 # `coroconf check benchmarks.broken_wrappers:<attribute> --kind wrapper` names, one per entry.
 for _name, (_factory, _bug, _since) in BROKEN.items():
     globals()[_name.replace("-", "_")] = _factory

@@ -4,7 +4,10 @@
      raw `coro.send` calls/s;
   2. why every sequence is re-driven and fully checked: the same enumeration with each sequence's prefix only
      performed (not predicted, compared or recorded, as a prefix-sharing scheme would do), against the real one;
-  3. the depth at which the enumerator alone (no tour, no Hypothesis) finds each deliberately broken wrapper of
+  3. the collector's cost: the same depth-K check (sequences alone, drivers direct and direct/generator) of each
+     correct wrapper that only the collector frees (benchmarks/broken_wrappers.py COLLECTED_ONLY), against that
+     of its base class, the same wrapper without the cycle, which refcounting frees (target: under 1.5 times);
+  4. the depth at which the enumerator alone (no tour, no Hypothesis) finds each deliberately broken wrapper of
      benchmarks/broken_wrappers.py, each in a child process (a wrapper may crash its interpreter), under a Python
      whose model profile can show its bug (depth 0 is no sequence at all: only a driver that cannot hold the
      object at all finds something there; the empty sequence, a fresh subject dropped, is part of depth 1 and up).
@@ -24,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.broken_wrappers import BROKEN  # noqa: E402
+from benchmarks.broken_wrappers import BROKEN, COLLECTED_ONLY  # noqa: E402
 from benchmarks.detection import interpreter_for  # noqa: E402
 from benchmarks.engine import raw_sends_per_second  # noqa: E402
 from conformance.drivers import DirectDriver  # noqa: E402
@@ -72,6 +75,25 @@ def prefix_performed_only(model, depth: int) -> float:
                 session.take(step)
             session.end()
     return time.perf_counter() - started
+
+
+def sequences_check_seconds(factory, depth: int) -> float:
+    """Seconds of a depth-`depth` check of a conforming wrapper by its sequences alone (no tour, no Hypothesis,
+    no probes), on the drivers whose subject is the wrapper itself."""
+    from conformance.checking.check import CheckOptions, check
+    from conformance.engine import runner
+
+    take_tour, runner.take_tour = runner.take_tour, lambda session, sequences, checkpoint: 0
+    try:
+        started = time.perf_counter()
+        result = check("wrapper", factory, CheckOptions(examples=0, depth=depth, probes=False,
+                                                        drivers=["direct", "direct/generator"]))
+        seconds = time.perf_counter() - started
+    finally:
+        runner.take_tour = take_tour
+    if not result.conforms:
+        raise SystemExit(f"{factory.__name__} was reported, so its time is no figure: {result.failures[0]['text']}")
+    return seconds
 
 
 def found_at(name: str, max_depth: int) -> dict:
@@ -141,6 +163,15 @@ def main(argv=None) -> int:
     print(f"prefixes performed but not checked: {unchecked:.2f} s against {figures['seconds']:.2f} s checked; "
           f"ratio {figures['seconds'] / unchecked:.2f} (what sharing checked prefixes could save at most)")
 
+    collector = {}
+    for factory in COLLECTED_ONLY:
+        base = factory.__bases__[0]
+        collector[factory.__name__] = {"seconds": sequences_check_seconds(factory, arguments.depth),
+                                       base.__name__: sequences_check_seconds(base, arguments.depth)}
+        seconds, without = collector[factory.__name__].values()
+        print(f"collector's cost, depth {arguments.depth}: {factory.__name__} {seconds:.2f} s against "
+              f"{base.__name__} {without:.2f} s; ratio {seconds / without:.2f}")
+
     rows = {}
     for name, (_, bug, _) in BROKEN.items():
         rows[name] = wrapper_in_child(name, arguments.max_depth)
@@ -154,7 +185,8 @@ def main(argv=None) -> int:
           f"{sorted(row['depth'] for row in found)}")
     if arguments.json:
         Path(arguments.json).write_text(json.dumps({"enumerator": figures, "raw_sends_per_second": raw,
-                                                    "prefix_unchecked_seconds": unchecked, "wrappers": rows},
+                                                    "prefix_unchecked_seconds": unchecked, "wrappers": rows,
+                                                    "collector": collector},
                                                    indent=2) + "\n")
     return 0 if len(found) == len(rows) else 1
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.broken_wrappers import BROKEN, CORRECT, ISOLATE, ResultRebuilt
+from benchmarks.broken_wrappers import BROKEN, COLLECTED_ONLY, CORRECT, ISOLATE, ResultRebuilt
 from conformance.checking.check import CheckOptions, check
 from conformance.engine import runner
 from conformance.engine import tour
@@ -33,44 +33,7 @@ def test_the_correct_forwarding_wrapper_is_not_reported():
     assert all(r.depth["sequences"] == r.depth["planned"] for r in result.results)
 
 
-class ForwardingInACycle(CORRECT):
-    """A correct wrapper that refers to itself: only the collector frees it, and its coroutine with it."""
-
-    def __init__(self, coro):
-        super().__init__(coro)
-        self.myself = self
-
-
-class ForwardingWithItsCoroutineInACycle(CORRECT):
-    """A correct wrapper that leaves its coroutine in a cycle of its own: the wrapper goes at once, the
-    coroutine only when the collector runs."""
-
-    def __init__(self, coro):
-        super().__init__(coro)
-        self.box = [coro]
-        self.box.append(self.box)
-
-
-class SlottedForwardingInACycle:
-    """A wrapper without weak references that refers to itself (the calls are all the drivers make)."""
-
-    __slots__ = ("_coro", "myself")
-
-    def __init__(self, coro):
-        self._coro, self.myself = coro, self
-
-    def send(self, value):
-        return self._coro.send(value)
-
-    def throw(self, *args):
-        return self._coro.throw(*args)
-
-    def close(self):
-        return self._coro.close()
-
-
-@pytest.mark.parametrize("factory", [ForwardingInACycle, ForwardingWithItsCoroutineInACycle,
-                                     SlottedForwardingInACycle])
+@pytest.mark.parametrize("factory", COLLECTED_ONLY)
 def test_a_correct_wrapper_freed_only_by_the_collector_is_not_reported(factory):
     """The model's collect means "the last reference goes, then the collector runs": a check that skipped the
     collector would see no finalization, and blame the wrapper for what CPython does."""
