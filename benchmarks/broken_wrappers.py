@@ -32,10 +32,10 @@ class AwaitIterator:
         return self._wrapper.close()
 
 
-class Forwarding:
-    """A correct, transparent wrapper: every call and attribute goes to the wrapped coroutine."""
+class SlottedForwarding:
+    """The three calls forwarded to the wrapped coroutine, and nothing else: no attributes, no weak references."""
 
-    iterator_class = AwaitIterator  # what __await__() returns
+    __slots__ = ("_coro",)
 
     def __init__(self, coro):
         self._coro = coro
@@ -48,6 +48,12 @@ class Forwarding:
 
     def close(self):
         return self._coro.close()
+
+
+class Forwarding(SlottedForwarding):
+    """A correct, transparent wrapper: every call and attribute goes to the wrapped coroutine."""
+
+    iterator_class = AwaitIterator  # what __await__() returns
 
     def __await__(self):
         # As CPython's await does for a coroutine: refuse a second awaiter while the coroutine is suspended in
@@ -371,24 +377,6 @@ class ForwardingWithItsCoroutineInACycle(Forwarding):
         super().__init__(coro)
         self.box = [coro]
         self.box.append(self.box)
-
-
-class SlottedForwarding:
-    """A forwarding wrapper without weak references (the calls are all the drivers make of it)."""
-
-    __slots__ = ("_coro",)
-
-    def __init__(self, coro):
-        self._coro = coro
-
-    def send(self, value):
-        return self._coro.send(value)
-
-    def throw(self, *args):
-        return self._coro.throw(*args)
-
-    def close(self):
-        return self._coro.close()
 
 
 class SlottedForwardingInACycle(SlottedForwarding):
