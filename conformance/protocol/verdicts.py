@@ -24,7 +24,7 @@ class Verdict(str, Enum):
 
     @property
     def severity(self) -> int:
-        return list(Verdict).index(self)
+        return SEVERITY_OF[self]
 
     def fails(self, strict_messages: bool = True, require_observable: bool = False) -> bool:
         """Whether this verdict makes the run fail: deviations, hangs and crashes always; a message-only
@@ -36,12 +36,13 @@ class Verdict(str, Enum):
         return self is not Verdict.CONFORMS
 
 
+SEVERITY_OF = {verdict.value: rank for rank, verdict in enumerate(Verdict)}  # a member hashes as its word
+
+
 def severity(word: str) -> int:
-    """How bad a verdict word is; -1 for words that are no verdict (unexercised, not-run, unavailable)."""
-    try:
-        return Verdict(word).severity
-    except ValueError:
-        return -1
+    """How bad a verdict word is; -1 for words that are no verdict (unexercised, not-run, unavailable).
+    A table, not Verdict(word): the engine asks several times per step."""
+    return SEVERITY_OF.get(word, -1)
 
 
 def worse(a: str, b: str) -> str:
