@@ -166,9 +166,9 @@ def main(argv=None) -> int:
     collector = {}
     for factory in COLLECTED_ONLY:
         base = factory.__bases__[0]
-        collector[factory.__name__] = {"seconds": sequences_check_seconds(factory, arguments.depth),
-                                       base.__name__: sequences_check_seconds(base, arguments.depth)}
-        seconds, without = collector[factory.__name__].values()
+        seconds = sequences_check_seconds(factory, arguments.depth)
+        without = sequences_check_seconds(base, arguments.depth)
+        collector[factory.__name__] = {"seconds": seconds, base.__name__: without}
         print(f"collector's cost, depth {arguments.depth}: {factory.__name__} {seconds:.2f} s against "
               f"{base.__name__} {without:.2f} s; ratio {seconds / without:.2f}")
 

@@ -36,7 +36,8 @@ class Verdict(str, Enum):
         return self is not Verdict.CONFORMS
 
 
-SEVERITY_OF = {verdict.value: rank for rank, verdict in enumerate(Verdict)}  # a member hashes as its word
+SEVERITY = [v.value for v in Verdict]  # mildest first, as words
+SEVERITY_OF = {word: rank for rank, word in enumerate(SEVERITY)}  # a member hashes as its word
 
 
 def severity(word: str) -> int:
@@ -56,4 +57,3 @@ def fails(word: str, strict_messages: bool = True, require_observable: bool = Fa
 
 
 DIVERGENT = tuple(v.value for v in Verdict if v.severity >= Verdict.MESSAGE_ONLY.severity)  # drawn as divergence
-SEVERITY = [v.value for v in Verdict]  # mildest first, as words

@@ -19,7 +19,6 @@ async def scripted_asyncgen(script):
     """An async generator driven by `script`: each resumption follows one plan (see body.py), whose reaction
     may also be `yield` (pass the plan's value to the operation's caller) or `end`. As in body.scripted_body,
     a body that caught an exception and does not pause again ends while it handles it."""
-    witness = script.frame_witness()  # noqa: F841 - held, never read
     try:
         plan = script.started()
         while plan["reaction"] in ASYNCGEN_PAUSES:

@@ -549,7 +549,6 @@ class Script:
         self.settle = None  # for an awaited object our code does not run in (a Future): applies its reaction
         self.awaited = None  # what the body's await is suspended on (what cr_await must be), once it paused
         self.reenter = None  # optional: makes a re-entrant call (call, argument, payload) instead of perform on target
-        self.make_witness = None  # optional: makes an object the body's frame holds, so the host sees the frame go
 
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
@@ -610,10 +609,6 @@ class Script:
         self.events.append(["awaitee"] + event)
         return reaction[0], reaction[1]
 
-    def frame_witness(self):
-        """An object for the body to keep in a local, or None: it lives exactly as long as the body's frame."""
-        return self.make_witness() if self.make_witness is not None else None
-
     def started(self):
         return self._next("await", ["started"])
 
@@ -645,7 +640,6 @@ class Script:
 
 async def scripted_body(script):
     """A native coroutine driven by `script`; see the module docstring."""
-    witness = script.frame_witness()  # noqa: F841 - held, never read
     try:
         plan = script.started()
         while plan["reaction"] == "await":
@@ -666,7 +660,6 @@ async def scripted_body(script):
 
 def scripted_generator(script):
     """The same body as a generator, for generator-based coroutines (`yield from` instead of `await`)."""
-    witness = script.frame_witness()  # noqa: F841 - held, never read
     try:
         plan = script.started()
         while plan["reaction"] == "await":
