@@ -9,6 +9,8 @@ from conformance.drivers.asyncgen import (
            AsyncForDriver,
            AsyncGenDriver,
            AsyncGenHooksDriver,
+           AsyncGenLoopDriver,
+           AsyncGenShutdownDriver,
 )
 from conformance.drivers.asyncio_task import AsyncioDriver
 from conformance.drivers.base import Driver, DriverUnavailable, InProcessDriver
@@ -42,7 +44,8 @@ def _registry(classes) -> dict:
 
 
 DRIVERS = _registry((DirectDriver, AwaitIteratorDriver, DelegationDriver, GeneratorDriver, AsyncioDriver,
-                     AsyncGenDriver, AsyncGenHooksDriver, AsendAwaitableDriver, AnextAwaitableDriver,
+                     AsyncGenDriver, AsyncGenHooksDriver, AsyncGenLoopDriver, AsyncGenShutdownDriver,
+                     AsendAwaitableDriver, AnextAwaitableDriver,
                      AthrowAwaitableDriver, AcloseAwaitableDriver, AwaitedAnextDriver,
                      AsyncForDriver))
 

@@ -3,14 +3,20 @@ go to the operation in flight (conformance/subject/asyncgen_body.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from contextlib import contextmanager
 
 from conformance.drivers.base import InProcessDriver
+from conformance.protocol.observation import HANG, SubjectFailure
 from conformance.subject import asyncgen_body, body
 
 # How many sends end() gives the aclose() that releases a generator whose body keeps pausing.
 CLOSING_SENDS = 8
+# The final calls of the asyncio drivers: each ends its sequences with one of them (AsyncGenLoopDriver.ending).
+ENDINGS = ("collect", "shutdown")
+# How many loop passes the asyncio driver runs at most after a collection for the finalizer's tasks to finish.
+SETTLE_PASSES = 20
 
 
 @contextmanager
@@ -43,8 +49,7 @@ class AsyncGenSubjectDriver(InProcessDriver):
         return asyncgen_body.scripted_asyncgen(script)
 
     def collect(self) -> None:
-        self.script.reenter = None
-        self.script.target = self.script.observer = None  # first: dropping a handle may run the body at once
+        self.script.detach()  # first: dropping a handle may run the body at once
         self.release_handles()
         with self.hooks():
             super().collect()
@@ -181,3 +186,121 @@ class AsyncGenHooksDriver(AsyncGenDriver):
     def hooks(self):
         events = self.script.events
         return asyncgen_hooks(hook_recorder(events, "firstiter"), hook_recorder(events, "finalizer"))
+
+
+class AsyncGenLoopDriver(AsyncGenDriver):
+    """The calls made by hand, each inside one pass of a real asyncio event loop, so that the loop's own asyncgen
+    hooks are in effect, as for a generator a program iterates inside the loop: firstiter registers the generator
+    with the loop, and the finalizer hands a collected generator to a task that closes it. A collect runs the loop
+    until that task is done; what the loop's exception handler receives is recorded as ["reported", exception]
+    (body.describe_exception's description; for a report without an exception, its message as the type None's)."""
+
+    name = "asyncgen-asyncio"
+    route = "asyncio"
+    description = ("an async generator driven by hand inside a running asyncio event loop: the loop's own asyncgen "
+                   "hooks are in effect, and a collected generator is closed by the task the loop's finalizer makes")
+    ending = "collect"  # the final call that ends each sequence: the generator is dropped while the loop runs
+    loop = None  # one loop for the whole run, as a program has, until a shutdown
+    reported = None  # what the loop's exception handler received since the last step
+    shut = False  # the loop ran shutdown_asyncgens()
+
+    def begin(self) -> None:
+        if self.loop is None:
+            self.loop = asyncio.new_event_loop()
+            self.loop.set_exception_handler(self.report)
+            self.reported = []
+        super().begin()
+
+    def can_deliver(self, call: str, argument: str) -> bool:
+        return call == self.ending or call not in ENDINGS
+
+    def report(self, loop, context) -> None:
+        """The loop's exception handler: keep what it was told, as an event of the step that caused it."""
+        error = context.get("exception")
+        self.reported.append(["reported", body.describe_exception(error) if error is not None else
+                              {"type": None, "message": context.get("message")}])
+
+    def hooks(self):
+        """No hooks of the driver's own: the loop's are in effect while a call runs inside it (in_loop)."""
+        return asyncgen_hooks()
+
+    def in_loop(self, call):
+        """call() made inside one pass of the loop (which installs its asyncgen hooks while it runs); what it returned."""
+        result = []
+
+        def inside():
+            try:
+                result.append(("returned", call()))
+            except BaseException as error:  # noqa: BLE001 - re-raised below, outside the loop
+                result.append(("raised", error))
+
+        self.loop.call_soon(inside)
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        how, value = result[0]
+        if how == "raised":
+            raise value
+        return value
+
+    def deliver(self, step):
+        if step.call == "shutdown":
+            outcome = self.shut_down()
+        else:
+            outcome = self.in_loop(lambda: self.operations.perform(step.call, step.argument, step.payload))
+        self.pass_on_reports(self.script.events)
+        return outcome
+
+    def shut_down(self) -> None:
+        """loop.shutdown_asyncgens() run to completion (it returns nothing: failures go to the exception handler).
+        A loop that ran it warns about every generator iterated after, so the next subject gets a new loop."""
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+        self.shut = True
+
+    def collect(self) -> None:
+        events = self.script.events
+        super().collect()
+        if not self.settle():
+            raise SubjectFailure(HANG, f"the loop still had tasks after {SETTLE_PASSES} passes following the "
+                                       "collection (the finalizer's aclose() task should be done after 3)")
+        self.pass_on_reports(events)
+
+    def settle(self) -> bool:
+        """Run loop passes until the tasks the finalizer made are done (its callback makes the aclose() task in
+        the pass after the collection, whose first step runs in the pass after that); whether they are."""
+        for done in range(SETTLE_PASSES):
+            self.loop.call_soon(self.loop.stop)
+            self.loop.run_forever()
+            if done >= 2 and not asyncio.all_tasks(self.loop):
+                return True
+        return False
+
+    def pass_on_reports(self, events) -> None:
+        """The exception handler's reports since the last step, as events of this one."""
+        events.extend(self.reported)
+        del self.reported[:]
+
+    def close_subject(self) -> None:
+        self.in_loop(super().close_subject)
+
+    def end(self) -> None:
+        super().end()
+        if self.loop is not None:
+            if not self.settle():
+                for task in asyncio.all_tasks(self.loop):  # a broken subject's: nothing of it may run later
+                    task.cancel()
+                self.settle()
+            del self.reported[:]
+            if self.shut:
+                self.finish()
+
+    def finish(self) -> None:
+        if self.loop is not None:
+            self.loop.close()
+            self.loop, self.shut = None, False
+
+
+class AsyncGenShutdownDriver(AsyncGenLoopDriver):
+    name = "asyncgen-shutdown"
+    ending = "shutdown"
+    description = ("as asyncgen-asyncio, but each sequence ends as a program does, with loop.shutdown_asyncgens() "
+                   "while the generator is still held, instead of a collection")

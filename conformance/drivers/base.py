@@ -182,6 +182,8 @@ class InProcessDriver(Driver):
                     self.close_subject()
                 except BaseException:  # noqa: BLE001 - a broken subject must not stop the run
                     pass
+            if self.script is not None:
+                self.script.detach()
             self.subject = self.script = None
             self._target = None
 
@@ -219,7 +221,7 @@ class InProcessDriver(Driver):
         reference cycle (an exception thrown through a wrapper's method holds that method's frame, which holds
         the exception), from the youngest generation up: what the last steps made is young, and a full
         collection costs a tenth of a second in a large process."""
-        self.script.target = self.script.observer = None  # first: finalization may run the body at once
+        self.script.detach()  # first: finalization may run the body at once
         subject_alive, body_alive = still_alive(self.subject), still_alive(self.script)
         self.subject = self._target = self.script = None
         if platform.python_implementation() != "CPython":

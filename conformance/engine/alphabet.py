@@ -36,6 +36,7 @@ class Context:
     oracle: Oracle
     driver: object
     state: str
+    final: bool = False  # the steps of final calls (collect), which end a sequence, instead of the others
 
     def row(self, chosen: dict):
         return self.oracle.row(self.state, chosen["call"], chosen["argument"])
@@ -45,8 +46,9 @@ class Context:
 
 
 def calls(context: Context, chosen: dict) -> list[Choice]:
-    """The calls a caller makes during a run (final calls such as collect end a sequence instead)."""
-    return [Choice((("call", call.name),)) for call in context.oracle.model.calls.values() if not call.final]
+    """The calls a caller makes during a run, or, for the endings, the final calls (collect) that end one."""
+    return [Choice((("call", call.name),)) for call in context.oracle.model.calls.values()
+            if call.final == context.final]
 
 
 def arguments(context: Context, chosen: dict) -> list[Choice]:
@@ -81,9 +83,11 @@ def awaitee_values(context: Context, chosen: dict) -> list[Choice]:
 def reactions(context: Context, chosen: dict) -> list[Choice]:
     """Every reaction the route lets the body have to what reaches it (where nothing does, one plan that
     the body never uses: the first reaction the model lists)."""
-    delivered = chosen[DELIVERED]
+    delivered, fixed = chosen[DELIVERED], context.oracle.model.calls[chosen["call"]].body
     if delivered is None:
         return [Choice((("reaction", next(iter(context.oracle.model.reactions))),))]
+    if fixed is not None:  # the call says what the body does (collect: it lets GeneratorExit through)
+        return [Choice((("reaction", fixed),))]
     return [Choice((("reaction", reaction),)) for reaction in context.oracle.reactions(delivered)]
 
 
@@ -96,7 +100,8 @@ def reaction_values(context: Context, chosen: dict) -> list[Choice]:
 def reentries(context: Context, chosen: dict) -> list[Choice]:
     """No re-entrant call, or one of each call the model answers while RUNNING (none where nothing reaches
     the body); in random draws the resumptions without one weigh as much as all those with one together."""
-    options = reentry_calls(context.oracle, context.driver) if chosen[DELIVERED] is not None else []
+    resumes = chosen[DELIVERED] is not None and not context.final  # a final call's body makes no calls
+    options = reentry_calls(context.oracle, context.driver) if resumes else []
     return [Choice((("reentries", ()),), weight=max(1, len(options)))] + \
         [Choice((("reentries", (reentry,)),)) for reentry in options]
 
@@ -155,9 +160,10 @@ def combine(context: Context, dimensions, chosen: dict, weight: float) -> list[t
             for option_weight, below in branches for fields, share in below]
 
 
-def state_entries(oracle: Oracle, driver, state: str) -> list[Entry]:
-    """Every step the model allows from `state` that the driver can make, the simplest first."""
-    context = Context(oracle, driver, state)
+def state_entries(oracle: Oracle, driver, state: str, final: bool = False) -> list[Entry]:
+    """Every step the model allows from `state` that the driver can make, the simplest first (`final`: every
+    final step instead)."""
+    context = Context(oracle, driver, state, final)
     entries = []
     for fields, weight in combine(context, STEP_DIMENSIONS, {}, 1.0):
         delivered = context.row(fields).enters
@@ -183,14 +189,21 @@ class Alphabet:
 
     def __init__(self, oracle: Oracle, driver):
         self.model = oracle.model
-        self.entries = {state: state_entries(oracle, driver, state)  # the states this version and route can reach
-                        for state in oracle.model.states_on(oracle.version, oracle.route) if state != RUNNING}
+        states = [s for s in oracle.model.states_on(oracle.version, oracle.route) if s != RUNNING]  # those it can reach
+        self.entries = {state: state_entries(oracle, driver, state) for state in states}
+        self.endings = {state: state_entries(oracle, driver, state, final=True) for state in states}
         self.final_states = {state for state, entries in self.entries.items()
                              if all(entry.target == state for entry in entries)}
         self._thresholds = {state: self.thresholds(entries) for state, entries in self.entries.items()}
 
     def __getitem__(self, state: str) -> list[Entry]:
         return self.entries[state]
+
+    def ending(self, state: str, turn: int) -> Entry | None:
+        """The final step that ends the `turn`th sequence in `state`: its endings take turns (collect, whose body
+        is fixed, has one; an event loop's shutdown one per reaction of the body), None where it has none."""
+        endings = self.endings.get(state)
+        return endings[turn % len(endings)] if endings else None
 
     def pick(self, state: str, number: int) -> Entry | None:
         """The entry a random `number` in [0, RESOLUTION) selects from `state` (0 selects the first, the

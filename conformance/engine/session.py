@@ -178,14 +178,10 @@ class Session:
         return True
 
     def final_steps(self) -> list[Step]:
-        """The final calls (collect) that the model allows in the current state and the driver can make."""
-        steps = []
-        for call in self.model.calls.values():
-            if call.final and self.state in (call.states or self.model.states):
-                for argument in call.arguments:
-                    if self.driver.can_deliver(call.name, argument):
-                        steps.append(Step(call.name, argument, None, Plan(call.body) if call.body else None))
-        return steps
+        """The final call that ends this sequence (collect), where the current state and the driver have one:
+        one of the alphabet's endings, each sequence ending there taking the next (Alphabet.ending)."""
+        entry = self.alphabet.ending(self.state, self.results.examples)
+        return [entry.step] if entry is not None else []
 
     def end(self) -> None:
         self.driver.end()

@@ -3,7 +3,7 @@
 Each *move* is one call from a state, together with the body's reaction when the call resumes it. Moves
 are the edges of a state graph (networkx); the tour takes, for every move that still covers something new,
 the shortest path of moves from the initial state to it. Re-entrant calls ride on a move that resumes the
-body, and final calls (collect) end a sequence in the state they start from.
+body, and final calls (collect) end a sequence in the state they start from: each ending (Alphabet.endings) once.
 
 Values: the paths use each role's first representative (a tagged number); the moves the tour plans take the
 representatives in turn (values.Rotation), so the tour as a whole uses every value class, and every row of
@@ -51,6 +51,7 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=(),
     (move_key) not to make, because the subject deviated there; `covered`: transitions exercised already,
     for which no sequence is planned; `alphabet`: the oracle's and driver's, where it is built already."""
     model = oracle.model
+    alphabet = alphabet or Alphabet(oracle, driver)
     all_moves = [m for m in moves(oracle, driver, alphabet) if move_key(m.source, m.step) not in avoid]
     graph = networkx.DiGraph()
     graph.add_nodes_from(model.states)
@@ -97,18 +98,12 @@ def plan_tour(oracle: Oracle, driver, avoid=frozenset(), covered=(),
             sequences.append(path_to(resuming.source) + [step])
             covered.update(planned_transitions(oracle, sequences[-1]))
 
-    # Final calls happen when a sequence ends; make sure one ends in each state a final call starts from.
-    for call in model.calls.values():
-        if not call.final:
-            continue
-        for state in call.states or model.states:
-            for argument in call.arguments:
-                row = oracle.row(state, call.name, argument)
-                if row is None or not driver.can_deliver(call.name, argument) or state not in reachable:
-                    continue
-                if row.id not in covered:
-                    sequences.append(path_to(state))
-                covered.update(oracle.predict(state, Step(call.name, argument)).transitions)
+    # A final call ends a sequence; make sure each ending (one per reaction of the body) ends one that reaches it.
+    for state, endings in alphabet.endings.items():
+        for entry in endings if state in reachable else ():
+            if not set(entry.prediction.transitions) <= covered:
+                sequences.append(path_to(state) + [entry.step])
+            covered.update(entry.prediction.transitions)
     order = [r.id for r in model.transitions]
     return sequences, sorted(covered, key=lambda t: order.index(t) if t in order else len(order))
 

@@ -122,8 +122,9 @@ def route_sections(model: Model, direct: list[Transition]) -> list[str]:
             replaced = "the rows above" if route.awaitee else "the direct rows"
             out += [f"Rows of this {'kind' if route.awaitee else 'route'}, replacing {replaced} of the same case "
                     "(a row *under* a route applies only where it is combined with that route):", ""]
-            out += table(("from", "under") + ROW_HEADER,
-                         [(row.source, row.under or "-", *row_cells(model, row)) for row in rows])
+            out += table(("from", "under", "call") + ROW_HEADER,
+                         [(row.source, row.under or "-", f"`{row.call}`" if row.call else "(body)",
+                           *row_cells(model, row)) for row in rows])
         elif not route.extends:
             out += ["Every case behaves as on the direct route.", ""]
         if route.unreachable:

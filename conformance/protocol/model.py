@@ -37,7 +37,7 @@ OBSERVABLE_ASPECTS = vocabulary.OBSERVABLE_ASPECTS
 # A row's keys and the TOML type of each.
 ROW_FIELDS = {"id": str, "from": str, "to": str, "call": str, "argument": str, "delivered": str, "body": str,
               "enters": str, "receives": str, "returns": str, "raises": dict, "arrives": dict, "warns": dict,
-              "finally": str, "under": str, "hook": str,
+              "finally": str, "under": str, "hook": str, "reports": dict,
               "since": str, "until": str, "note": str}
 
 # A [[probe]] row's keys and the TOML type of each.
@@ -48,6 +48,11 @@ PROBE_FIELDS = {"id": str, "function": str, "does": str, "raises": dict, "holds"
 
 
 STATE_KEYS = ("meaning", "shows", "since", "until", "routes")  # a [states] entry's keys besides its attributes' words
+
+
+def _names_route(routes, route: str) -> bool:
+    """Whether a `routes` list (None: every route) takes `route`, or, for routes combined with "+", one of its parts."""
+    return routes is None or any(part in routes for part in route.split("+"))
 
 
 def version_tuple(text: str) -> tuple[int, int]:
@@ -97,6 +102,7 @@ class Transition:
     under: str | None = None  # an awaitee kind's row that applies only combined with this route
     note: str | None = None
     hook: str | None = None  # an async generator hook (vocabulary.HOOKS) the call runs before anything else
+    reports: Raises | None = None  # an exception the step makes an event loop report to its exception handler
 
     @property
     def kind(self) -> str:
@@ -161,6 +167,7 @@ class CallSpec:
     states: tuple[str, ...] | None = None
     body: str | None = None
     observes: tuple[str, ...] = OBSERVABLE_ASPECTS
+    routes: tuple[str, ...] | None = None  # the only routes that make this call (None: every route)
 
 
 @dataclass(frozen=True)
@@ -437,8 +444,11 @@ class Model:
     def on_route(self, state: str, route: str) -> bool:
         """Whether `route` can reach `state`: a state that names its routes must name the route (or, for a route
         combined with "+", one of its parts; a route that extends another does not take its states)."""
-        routes = self.states[state].routes
-        return routes is None or any(part in routes for part in route.split("+"))
+        return _names_route(self.states[state].routes, route)
+
+    def makes(self, call: str, route: str) -> bool:
+        """Whether a caller on `route` makes `call` (a call such as an event loop's shutdown has its own routes)."""
+        return _names_route(self.calls[call].routes, route)
 
     def version_tuples(self) -> list[tuple[int, int]]:
         return [version_tuple(v) for v in self.versions]
@@ -566,11 +576,16 @@ class _Builder:
                     rows.append(self.transition(raw, route_name, states, calls, deliveries, reactions, messages))
         warnings = tuple(self.warning(number, raw, calls, messages, states)
                          for number, raw in enumerate(self.groups("warning"), 1))
-        for state in states.values():
-            for route_name in state.routes or ():
+        for where, named in [(f"[states] {s.name}", s.routes) for s in states.values()] + \
+                            [(f"[calls.{c.name}]", c.routes) for c in calls.values()]:
+            for route_name in named or ():
                 if route_name not in routes:
-                    self.fail(f"[states] {state.name}", f"`routes` names {route_name!r}, which is not a route",
-                              f"name the routes that reach it: some of {', '.join(routes)}")
+                    self.fail(where, f"`routes` names {route_name!r}, which is not a route",
+                              f"name the routes it is on: some of {', '.join(routes)}")
+        for row in rows:
+            if row.call and not _names_route(calls[row.call].routes, row.route):
+                self.fail(f"transition {row.id!r}", f"is a row of route {row.route!r}, which does not make "
+                          f"{row.call}() (its [calls.{row.call}] names the routes that do)", "move the row")
         for route in routes.values():
             bases = [r.name for r in routes.values() if not r.extends and r.awaitee == route.awaitee]
             if route.extends is not None and route.extends not in bases:
@@ -729,9 +744,13 @@ class _Builder:
             self.words(where, "observes", spec["observes"], vocabulary.OBSERVABLE_ASPECTS, "aspect")
         if not isinstance(spec.get("final", False), bool):
             self.fail(where, f"`final` must be true or false, found {spec['final']!r}")
+        if "routes" in spec and not (isinstance(spec["routes"], list) and spec["routes"]
+                                     and all(isinstance(r, str) for r in spec["routes"])):
+            self.fail(where, f"`routes` must be a list of route names, found {spec['routes']!r}")
         return CallSpec(name, dict(spec["arguments"]), bool(spec.get("final", False)),
                         tuple(spec["states"]) if "states" in spec else None, spec.get("body"),
-                        tuple(spec.get("observes", OBSERVABLE_ASPECTS)))
+                        tuple(spec.get("observes", OBSERVABLE_ASPECTS)),
+                        tuple(spec["routes"]) if "routes" in spec else None)
 
     def delivery(self, name: str, spec, reactions) -> None:
         where = f"[deliveries.{name}]"
@@ -791,6 +810,7 @@ class _Builder:
         raises = self.raises(where, raw, messages) if "raises" in raw else None
         arrives = self.arrives(where, raw, deliveries, messages)
         warns = self.warns(where, raw["warns"], messages) if "warns" in raw else None
+        reports = self.raises(where, {**raw, "raises": raw["reports"]}, messages) if "reports" in raw else None
         if "hook" in raw and raw["hook"] not in vocabulary.HOOKS:
             self.fail(where, f"unknown hook {raw['hook']!r}", f"known: {', '.join(vocabulary.HOOKS)}")
         if "finally" in raw and raw["finally"] != "runs":
@@ -801,7 +821,8 @@ class _Builder:
             delivered=raw.get("delivered"), body=raw.get("body"), enters=enters, arrives=arrives,
             receives=raw.get("receives"), returns=raw.get("returns"), raises=raises, warns=warns,
             runs_finally=raw.get("finally") == "runs", since=raw.get("since"), until=raw.get("until"),
-            route=route, under=raw.get("under"), note=raw.get("note"), hook=raw.get("hook"))
+            route=route, under=raw.get("under"), note=raw.get("note"), hook=raw.get("hook"),
+            reports=reports)
 
     def row_trigger(self, where: str, raw, states, calls, deliveries) -> tuple[str, str]:
         """A row's from- and to-states, and its trigger: a known call and argument class, or a known delivery
@@ -1137,7 +1158,7 @@ class _Builder:
         table = model.table(version, route)
         unreachable = model.unreachable_cases(route, version)
         entered = set()
-        for call in model.calls.values():
+        for call in [c for c in model.calls.values() if model.makes(c.name, route)]:
             for state in [s for s in call.states or model.states if s in model.states_on(version, route)]:
                 for argument in call.arguments:
                     case = ("call", state, call.name, argument)
@@ -1256,6 +1277,8 @@ def outcome_text(model: Model, row: Transition) -> str:
         parts.append(f"warns {row.warns.category}({model.messages[row.warns.message]!r})")
     if row.runs_finally:
         parts.append("finally runs")
+    if row.reports:
+        parts.append(f"the event loop reports {exception_text(model, row.reports)}")
     if row.hook:
         parts.insert(0, f"calls the {row.hook} hook")
     return "; ".join(parts) or "nothing"

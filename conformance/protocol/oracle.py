@@ -53,6 +53,7 @@ class Oracle:
         if row.hook is not None:
             events.add(["hook", row.hook], row.id)
         if row.enters is None:
+            self._reported(row, step, step.plan, events)
             outcome, target = self._outcome(row, step, step.plan), row.target
         else:
             plan = step.plan or Plan(self.model.calls[step.call].body or "propagate")
@@ -94,6 +95,7 @@ class Oracle:
         transitions.append(reaction.id)
         if reaction.runs_finally:
             events.add(["finally"], reaction.id)
+        self._reported(reaction, step, plan, events, arrival)
         return self._outcome(reaction, step, plan, arrival=arrival), reaction.target
 
     def _reaction_row(self, delivered: str, reaction: str) -> Transition:
@@ -219,15 +221,26 @@ class Oracle:
             return ["returned", self._value(row.returns, step, plan, arrival)]
         if row.raises is None:
             return None
-        description = self._exception(row.raises, step, plan, arrival)
-        if row.raises.type not in ("arrived",):
+        return ["raised", self._raised(row.raises, step, plan, arrival, handling)]
+
+    def _reported(self, row: Transition, step: Step, plan: Plan | None, events: "Events",
+                  arrival: "Arrival | None" = None) -> None:
+        """The event of the exception the row says an event loop's exception handler receives, if it says one."""
+        if row.reports is not None:
+            events.add(["reported", self._raised(row.reports, step, plan, arrival)], row.id)
+
+    def _raised(self, spec, step: Step, plan: Plan | None, arrival: "Arrival | None", handling: str | None = None):
+        """The description of a raised exception: the links the spec names, else none (or `handling` for the
+        context of an exception raised while the body handles one)."""
+        description = self._exception(spec, step, plan, arrival)
+        if spec.type not in ("arrived",):
             for link, default in (("cause", None), ("context", handling)):
-                if getattr(row.raises, link) is None:
+                if getattr(spec, link) is None:
                     description[link] = default
-        if row.raises.value is not None:
-            description["value"] = self._value(row.raises.value, step, plan, arrival)
+        if spec.value is not None:
+            description["value"] = self._value(spec.value, step, plan, arrival)
             description.pop("message", None)
-        return ["raised", description]
+        return description
 
 
 class Events:

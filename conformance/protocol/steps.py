@@ -163,6 +163,8 @@ def describe_call(call: str, argument: str, payload) -> str:
         return "close()"
     if call == "collect":
         return "drop it; gc.collect()"
+    if call == "shutdown":
+        return "loop.run_until_complete(loop.shutdown_asyncgens())"
     if argument in ("instance", "base-exception"):
         return f"throw({_exception_text(payload)})"
     if argument == "class":

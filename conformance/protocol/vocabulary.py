@@ -15,13 +15,15 @@ import re
 from conformance.subject import asyncgen_body, body, probes
 
 # Each call and the argument classes the code can make for it. send's classes are body.call_arguments'
-# (None, or the payload), throw's are body.THROW_ARGUMENTS, and collect is the drivers' final call. An async
+# (None, or the payload), throw's are body.THROW_ARGUMENTS, collect is the drivers' final call, and shutdown the
+# final call of a driver inside an event loop (loop.shutdown_asyncgens(), run to completion). An async
 # generator's operations (body.make_operation) take the same classes: asend send()'s, athrow throw()'s.
 CALLS = {
     "send": ("none", "value"),
     "throw": tuple(body.THROW_ARGUMENTS),
     "close": ("none",),
     "collect": ("none",),
+    "shutdown": ("none",),
     "asend": ("none", "value"),
     "anext": ("none",),
     "athrow": tuple(body.THROW_ARGUMENTS),

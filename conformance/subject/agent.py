@@ -492,7 +492,7 @@ class Agent:
                     and getattr(target, "cr_await", None) is None:
                 target.close()
         target = None
-        self.script.target = self.script.observer = self.script.reenter = None  # first: finalization may run
+        self.script.detach()  # first: finalization may run
         self.subject = self.target = self.operations = None  # the body at once
         gc.collect()
 
@@ -507,6 +507,8 @@ class Agent:
                     close_quietly(thing)
                 except BaseException:
                     pass
+        if self.script is not None:
+            self.script.detach()
         self.operations = None
         self.script = None
         self.driver = None

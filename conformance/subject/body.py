@@ -550,6 +550,11 @@ class Script:
         self.awaited = None  # what the body's await is suspended on (what cr_await must be), once it paused
         self.reenter = None  # optional: makes a re-entrant call (call, argument, payload) instead of perform on target
 
+    def detach(self):
+        """Cut the body off from the subject and the driver: a body the collector finalizes later (left in a
+        reference cycle) must not observe, or call, whatever subject the driver holds by then."""
+        self.target = self.observer = self.reenter = None
+
     def prepare(self, plan):
         """The plan for the next call only: a plan the subject never used (say, a close() that did not
         reach the body) must not be taken by a later resumption. An awaited Future gets its reaction now."""
