@@ -56,12 +56,15 @@ def test_each_driver_ends_its_sequences_one_way():
     assert not model.makes("shutdown", DRIVERS["asyncgen"].route)
 
 
-@pytest.mark.parametrize("row_id", ["asyncio.awaiting.collect", "asyncio.shutdown-exit.yield"])
-def test_the_model_catches_a_row_without_its_report(monkeypatch, row_id):
-    """The run can fail: with a row saying the loop reports nothing, the native generator deviates there."""
+@pytest.mark.parametrize("row_id, reports", [("asyncio.awaiting.collect", None), ("asyncio.shutdown-exit.yield", None),
+                                              ("asyncio.awaiting.collect", "ValueError")])
+def test_the_model_catches_a_row_with_another_report(monkeypatch, row_id, reports):
+    """The run can fail: with a row saying the loop reports nothing, or another exception, the native generator
+    deviates there."""
     model = load_model("asyncgen")
     row = model.transition(row_id)
-    changed = type(row)(**{**row.__dict__, "reports": None})
+    other = None if reports is None else type(row.reports)(**{**row.reports.__dict__, "type": reports})
+    changed = type(row)(**{**row.__dict__, "reports": other})
     monkeypatch.setattr(model, "transitions", tuple(changed if r.id == row.id else r for r in model.transitions))
     model._tables.clear()
     name = "asyncgen-asyncio" if row.call == "collect" else "asyncgen-shutdown"

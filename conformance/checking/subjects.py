@@ -34,7 +34,7 @@ KINDS = tuple(KIND_MODELS)
 # generator driver is about generator-based coroutines, which a wrapper of a native coroutine is not), and an
 # async-generator-like one.
 WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio", "direct/generator", "direct/coroutine")
-ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks")
+ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks", "asyncgen-asyncio", "asyncgen-shutdown")
 MODEL_DRIVERS = {"coroutine": WRAPPER_DRIVERS, "asyncgen": ASYNCGEN_DRIVERS}
 
 

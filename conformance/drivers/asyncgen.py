@@ -7,6 +7,7 @@ import asyncio
 import sys
 from contextlib import contextmanager
 
+from conformance.drivers.asyncio_task import new_loop
 from conformance.drivers.base import InProcessDriver
 from conformance.protocol.observation import HANG, SubjectFailure
 from conformance.subject import asyncgen_body, body
@@ -192,33 +193,24 @@ class AsyncGenLoopDriver(AsyncGenDriver):
     """The calls made by hand, each inside one pass of a real asyncio event loop, so that the loop's own asyncgen
     hooks are in effect, as for a generator a program iterates inside the loop: firstiter registers the generator
     with the loop, and the finalizer hands a collected generator to a task that closes it. A collect runs the loop
-    until that task is done; what the loop's exception handler receives is recorded as ["reported", exception]
-    (body.describe_exception's description; for a report without an exception, its message as the type None's)."""
+    until that task is done; what the loop's exception handler receives is recorded (loop_report). Each subject has
+    a loop of its own, so that nothing an earlier subject left behind runs, or reports, during its steps."""
 
     name = "asyncgen-asyncio"
     route = "asyncio"
     description = ("an async generator driven by hand inside a running asyncio event loop: the loop's own asyncgen "
                    "hooks are in effect, and a collected generator is closed by the task the loop's finalizer makes")
     ending = "collect"  # the final call that ends each sequence: the generator is dropped while the loop runs
-    loop = None  # one loop for the whole run, as a program has, until a shutdown
+    loop = None  # the subject's own loop: what an earlier subject left behind can never run in it, nor report to it
     reported = None  # what the loop's exception handler received since the last step
-    shut = False  # the loop ran shutdown_asyncgens()
 
     def begin(self) -> None:
-        if self.loop is None:
-            self.loop = asyncio.new_event_loop()
-            self.loop.set_exception_handler(self.report)
-            self.reported = []
         super().begin()
+        reported = self.reported = []
+        self.loop = new_loop(lambda loop, context: reported.append(loop_report(context)))
 
     def can_deliver(self, call: str, argument: str) -> bool:
         return call == self.ending or call not in ENDINGS
-
-    def report(self, loop, context) -> None:
-        """The loop's exception handler: keep what it was told, as an event of the step that caused it."""
-        error = context.get("exception")
-        self.reported.append(["reported", body.describe_exception(error) if error is not None else
-                              {"type": None, "message": context.get("message")}])
 
     def hooks(self):
         """No hooks of the driver's own: the loop's are in effect while a call runs inside it (in_loop)."""
@@ -251,18 +243,25 @@ class AsyncGenLoopDriver(AsyncGenDriver):
         return outcome
 
     def shut_down(self) -> None:
-        """loop.shutdown_asyncgens() run to completion (it returns nothing: failures go to the exception handler).
-        A loop that ran it warns about every generator iterated after, so the next subject gets a new loop."""
+        """loop.shutdown_asyncgens() run to completion (it returns nothing: failures go to the exception handler)."""
         self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-        self.shut = True
 
     def collect(self) -> None:
+        """Drop the generator, then run the loop until the finalizer's task has closed it, and the collector only
+        where something is still alive after that (in a reference cycle), then the loop again."""
         events = self.script.events
-        super().collect()
+        self.release_handles()
+        alive = self.drop_subject()
+        self.settle_after_collection()
+        if alive():
+            self.run_collector(alive)
+            self.settle_after_collection()
+        self.pass_on_reports(events)
+
+    def settle_after_collection(self) -> None:
         if not self.settle():
             raise SubjectFailure(HANG, f"the loop still had tasks after {SETTLE_PASSES} passes following the "
                                        "collection (the finalizer's aclose() task should be done after 3)")
-        self.pass_on_reports(events)
 
     def settle(self) -> bool:
         """Run loop passes until the tasks the finalizer made are done (its callback makes the aclose() task in
@@ -283,20 +282,16 @@ class AsyncGenLoopDriver(AsyncGenDriver):
         self.in_loop(super().close_subject)
 
     def end(self) -> None:
+        """Close the subject, let what it left in the loop end, and close the loop: a generator of this subject the
+        collector finalizes later finds it closed, and its finalizer then does nothing."""
         super().end()
         if self.loop is not None:
             if not self.settle():
                 for task in asyncio.all_tasks(self.loop):  # a broken subject's: nothing of it may run later
                     task.cancel()
                 self.settle()
-            del self.reported[:]
-            if self.shut:
-                self.finish()
-
-    def finish(self) -> None:
-        if self.loop is not None:
             self.loop.close()
-            self.loop, self.shut = None, False
+            self.loop = None
 
 
 class AsyncGenShutdownDriver(AsyncGenLoopDriver):
@@ -304,3 +299,11 @@ class AsyncGenShutdownDriver(AsyncGenLoopDriver):
     ending = "shutdown"
     description = ("as asyncgen-asyncio, but each sequence ends as a program does, with loop.shutdown_asyncgens() "
                    "while the generator is still held, instead of a collection")
+
+
+def loop_report(context: dict) -> list:
+    """An event loop exception handler's context as the event ["reported", exception] (body.describe_exception's
+    description; for a report without an exception, its message as the type None's)."""
+    error = context.get("exception")
+    return ["reported", body.describe_exception(error) if error is not None else
+            {"type": None, "message": context.get("message")}]

@@ -214,21 +214,29 @@ class InProcessDriver(Driver):
 
     def collect(self) -> None:
         """Drop every reference to the subject and let it be finalized, as the model's collect says: the last
-        reference goes, then the collector runs.
+        reference goes, then the collector runs."""
+        self.run_collector(self.drop_subject())
 
-        CPython finalizes an object the moment its last reference goes, so the collector runs only while the
-        subject or its body (anything that holds the script: every body does) outlives its references, in a
-        reference cycle (an exception thrown through a wrapper's method holds that method's frame, which holds
-        the exception), from the youngest generation up: what the last steps made is young, and a full
-        collection costs a tenth of a second in a large process."""
-        self.script.detach()  # first: finalization may run the body at once
+    def drop_subject(self):
+        """Let go of the subject and its script; a function that says whether either is still alive. The body is
+        cut off first: finalization may run it at once."""
+        self.script.detach()
         subject_alive, body_alive = still_alive(self.subject), still_alive(self.script)
         self.subject = self._target = self.script = None
+        return lambda: subject_alive() or body_alive()
+
+    @staticmethod
+    def run_collector(alive) -> None:
+        """Run the garbage collector while `alive()`: CPython finalizes an object the moment its last reference
+        goes, so the collector is needed only for a subject or body (anything that holds the script: every body
+        does) left in a reference cycle (an exception thrown through a wrapper's method holds that method's
+        frame, which holds the exception), from the youngest generation up: what the last steps made is young,
+        and a full collection costs a tenth of a second in a large process."""
         if platform.python_implementation() != "CPython":
             gc.collect()
             return
         for generation in range(3):
-            if not (subject_alive() or body_alive()):
+            if not alive():
                 return
             gc.collect(generation)
 

@@ -202,6 +202,10 @@ def _compare_events(expected, observed, strict_messages, together=()) -> list[Di
             differences.append(Difference(f"events[{index}]", want, got, DEVIATES))
         elif kind == "inside":
             differences += _compare_inside(index, want, got, together)
+        elif kind == "reported":  # what an event loop's exception handler received: compared as a raised outcome
+            differences += _compare_outcome(["raised", want[1]], ["raised", got[1]],
+                                            f"events[{index}] (reported to the loop's exception handler)",
+                                            strict_messages)
     return differences
 
 
