@@ -69,6 +69,10 @@ def awaitee_reactions(context: Context, chosen: dict) -> list[Choice]:
     delivered = chosen[DELIVERED]
     if context.oracle.model.layer(delivered) != "awaitee":
         return [NOTHING]
+    if context.oracle.model.calls[chosen["call"]].body is not None:
+        # a call that fixes the body's reaction (collect) has no plan for the awaited object either: it passes
+        # what reaches it on, silently (Script.awaitee_reaction), as anything a program drops does
+        return [Choice((("awaitee", None), (DELIVERED, context.reaction_row(delivered, "pass").enters)))]
     return [Choice((("awaitee", reaction), (DELIVERED, context.reaction_row(delivered, reaction).enters)))
             for reaction in context.oracle.reactions(delivered)]
 
