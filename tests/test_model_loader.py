@@ -179,3 +179,49 @@ def test_a_warning_naming_an_unknown_state(tmp_path):
                                             'states = ["CREATED", "IN_FLIGHT", "UNSTARTED_WAITING"', AWAITABLE))
     assert "[[warning]] entry 1" in message and "unknown state 'UNSTARTED_WAITING'" in message
 
+
+
+ASYNCGEN = default_model_path("asyncgen").read_text()
+
+
+def asyncgen_row(transition_id: str) -> str:
+    match = re.search(r"^  \{ id = \"" + re.escape(transition_id) + r"\".*\},$", ASYNCGEN, re.M)
+    assert match, transition_id
+    return match.group(0)
+
+
+def test_a_report_that_is_no_builtin_exception(tmp_path):
+    row = asyncgen_row("asyncio.stuck.collect")
+    text = replace_once(row, row.replace('reports = { type = "RuntimeError"', 'reports = { type = "LoopError"'),
+                        ASYNCGEN)
+    message = broken(tmp_path, text)
+    assert "'asyncio.stuck.collect'" in message and "'LoopError' in `raises.type`" in message
+
+
+def test_a_report_with_an_unknown_message(tmp_path):
+    row = asyncgen_row("asyncio.stuck.collect")
+    text = replace_once(row, row.replace('message = "aclose-running"', 'message = "aclose-runs"'), ASYNCGEN)
+    message = broken(tmp_path, text)
+    assert "'asyncio.stuck.collect'" in message and "unknown message 'aclose-runs'" in message
+
+
+def test_a_call_naming_an_unknown_route(tmp_path):
+    text = replace_once('routes = ["asyncio"]', 'routes = ["asyncoi"]', ASYNCGEN)
+    message = broken(tmp_path, text)
+    assert "[calls.shutdown]" in message and "'asyncoi', which is not a route" in message
+
+
+def test_a_row_of_a_route_that_does_not_make_its_call(tmp_path):
+    """shutdown() is made on the asyncio route only: a row for it on the hooks route is refused."""
+    row = asyncgen_row("asyncio.closed.shutdown")
+    hooks_row = asyncgen_row("hooks.stuck.collect")
+    moved = row.replace('id = "asyncio.closed.shutdown"', 'id = "hooks.closed.shutdown"')
+    text = replace_once(hooks_row, hooks_row + "\n" + moved, ASYNCGEN)
+    message = broken(tmp_path, text)
+    assert "'hooks.closed.shutdown'" in message and "route 'hooks', which does not make shutdown()" in message
+
+
+def test_a_route_that_makes_a_call_answers_it_in_every_state(tmp_path):
+    text = replace_once(asyncgen_row("asyncio.closed.shutdown") + "\n", "", ASYNCGEN)
+    message = broken(tmp_path, text)
+    assert "route 'asyncio'" in message and "undefined case CLOSED + shutdown(none)" in message
