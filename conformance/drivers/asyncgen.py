@@ -14,8 +14,6 @@ from conformance.subject import asyncgen_body, body
 
 # How many sends end() gives the aclose() that releases a generator whose body keeps pausing.
 CLOSING_SENDS = 8
-# The final calls of the asyncio drivers: each ends its sequences with one of them (AsyncGenLoopDriver.ending).
-ENDINGS = ("collect", "shutdown")
 # How many loop passes the asyncio driver runs at most after a collection for the finalizer's tasks to finish.
 SETTLE_PASSES = 20
 
@@ -210,7 +208,8 @@ class AsyncGenLoopDriver(AsyncGenDriver):
         self.loop = new_loop(lambda loop, context: reported.append(loop_report(context)))
 
     def can_deliver(self, call: str, argument: str) -> bool:
-        return call == self.ending or call not in ENDINGS
+        """Every call, but of the model's final calls only the one that ends this driver's sequences."""
+        return call == self.ending or not self.model.calls[call].final
 
     def hooks(self):
         """No hooks of the driver's own: the loop's are in effect while a call runs inside it (in_loop)."""

@@ -41,6 +41,10 @@ class Context:
     def row(self, chosen: dict):
         return self.oracle.row(self.state, chosen["call"], chosen["argument"])
 
+    def fixed_body(self, chosen: dict) -> str | None:
+        """The body's reaction the chosen call fixes (collect: it lets GeneratorExit through), if it fixes one."""
+        return self.oracle.model.calls[chosen["call"]].body
+
     def reaction_row(self, delivered: str, reaction: str):
         return self.oracle.model.reaction_row(self.oracle.version, delivered, reaction, self.oracle.route)
 
@@ -69,7 +73,7 @@ def awaitee_reactions(context: Context, chosen: dict) -> list[Choice]:
     delivered = chosen[DELIVERED]
     if context.oracle.model.layer(delivered) != "awaitee":
         return [NOTHING]
-    if context.oracle.model.calls[chosen["call"]].body is not None:
+    if context.fixed_body(chosen) is not None:
         # a call that fixes the body's reaction (collect) has no plan for the awaited object either: it passes
         # what reaches it on, silently (Script.awaitee_reaction), as anything a program drops does
         return [Choice((("awaitee", None), (DELIVERED, context.reaction_row(delivered, "pass").enters)))]
@@ -87,7 +91,7 @@ def awaitee_values(context: Context, chosen: dict) -> list[Choice]:
 def reactions(context: Context, chosen: dict) -> list[Choice]:
     """Every reaction the route lets the body have to what reaches it (where nothing does, one plan that
     the body never uses: the first reaction the model lists)."""
-    delivered, fixed = chosen[DELIVERED], context.oracle.model.calls[chosen["call"]].body
+    delivered, fixed = chosen[DELIVERED], context.fixed_body(chosen)
     if delivered is None:
         return [Choice((("reaction", next(iter(context.oracle.model.reactions))),))]
     if fixed is not None:  # the call says what the body does (collect: it lets GeneratorExit through)

@@ -23,7 +23,6 @@ from conformance.protocol.observation import (
 )
 from conformance.protocol.oracle import Oracle
 from conformance.protocol.steps import (
-    Plan,
     Prediction,
     Step,
     avoidance_key,
