@@ -40,7 +40,7 @@ class CollectorFirst(AsyncGenLoopDriver):
         self.release_handles()
         self.run_collector(self.drop_subject())
         self.settle_after_collection()
-        self.pass_on_reports(events)
+        events.extend(self.loop.take_reports())
 
 
 def enumeration_seconds(model, driver, depth: int) -> float:

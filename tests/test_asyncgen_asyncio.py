@@ -7,7 +7,10 @@ finalizes late no longer reaches into the driver's next subject."""
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,10 @@ from conformance.drivers import DRIVERS
 from conformance.engine.runner import RunOptions, run_driver
 from conformance.protocol.model import load_model
 from conformance.protocol.steps import Plan, Step
+from tests.conftest import missing, require_program
+
+ROOT = Path(__file__).resolve().parent.parent
+PYENV = Path.home() / ".pyenv" / "versions"
 
 LOOP_DRIVERS = ("asyncgen-asyncio", "asyncgen-shutdown")
 
@@ -90,3 +97,36 @@ def test_a_body_finalized_after_its_subject_ended_does_not_observe_the_next_one(
     assert ["caught", "GeneratorExit", ""] in late, late  # the collector did close the first body
     assert not [event for event in late if event[0] == "inside"], late
     driver.end()
+
+
+def run_through_agent(interpreter, tmp_path, depth: int = 2) -> dict:
+    """Both loop drivers in `interpreter`, through the agent: the report's drivers by name."""
+    report = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "conformance", "run", "--interpreter", str(interpreter), "--depth", str(depth),
+                    "--examples", "0", "--quiet", "--report", str(report),
+                    *(option for name in LOOP_DRIVERS for option in ("--driver", name))],
+                   cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return {driver["driver"]: driver for driver in json.loads(report.read_text())["drivers"]}
+
+
+@pytest.mark.parametrize("version", ["3.7", "3.9"])
+def test_the_loop_drivers_conform_through_the_agent(version, tmp_path):
+    """The asyncio rows on both sides of 3.8's running flag: before it, the loop's aclose() closes a generator
+    dropped or shut down with an operation in flight; from it, the aclose() fails and the loop reports it."""
+    found = sorted(PYENV.glob(f"{version}.*/bin/python"))
+    if not found:
+        missing(f"needs CPython {version} under {PYENV}")
+    for name, driver in run_through_agent(found[-1], tmp_path).items():
+        coverage = driver["coverage"]
+        assert driver["verdict"] == "conforms", (name, [f["text"] for f in driver["failures"]][:2])
+        assert coverage["covered"] == coverage["exercisable"] > 0, (name, coverage)
+
+
+def test_pypys_missing_running_flag_shows_inside_the_loop(tmp_path):
+    """PyPy lets the loop's aclose() close a generator with an operation in flight (a known difference:
+    expectations/reproducers/pypy_asyncgen_loop_closes_in_flight.py); both loop drivers catch it there."""
+    require_program("pypy3")
+    drivers = run_through_agent("pypy3", tmp_path, depth=1)
+    verdicts = {name: {t["id"]: t["verdict"] for t in driver["transitions"]} for name, driver in drivers.items()}
+    assert verdicts["asyncgen-asyncio"]["asyncio.awaiting.collect"] == "deviates"
+    assert verdicts["asyncgen-shutdown"]["asyncio.awaiting.shutdown"] == "deviates"

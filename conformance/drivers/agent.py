@@ -11,6 +11,7 @@ from conformance.drivers import DRIVERS
 from conformance.drivers.base import Driver, DriverUnavailable
 from conformance.protocol.model import RUNNING, Model
 from conformance.protocol.observation import (
+    HANG,
     Observation,
     ObservationError,
     SubjectFailure,
@@ -31,7 +32,7 @@ class AgentDriver(Driver):
         self.process = process
         self.name = name
         self.route, self.model_name, self.subject_name = local.route, local.model_name, local.subject_name
-        self.calls, self.awaitee = local.calls, local.awaitee
+        self.calls, self.awaitee, self.ending = local.calls, local.awaitee, local.ending
         self.awaitee_route(model)
         self.begin_request = {"op": "begin", "driver": local.base_name or name}
         if local.awaitee is not None:
@@ -99,6 +100,8 @@ class AgentDriver(Driver):
             if self.pending is not None:
                 raise self.pending
             answer = self.process.request({"op": "perform", "step": step.to_json()})
+            if isinstance(answer.get("hang"), str):  # the child's own verdict on a loop that never settled
+                raise SubjectFailure(HANG, f"{self.process.spec.label}: {answer['hang'][:500]}")
             if not answer.get("ok"):
                 raise ProtocolError(self.process.spec.label, f"the agent could not make {step.describe()}: "
                                                              f"{answer.get('error', answer)!r}")

@@ -3,19 +3,15 @@ go to the operation in flight (conformance/subject/asyncgen_body.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from contextlib import contextmanager
 
-from conformance.drivers.asyncio_task import new_loop
 from conformance.drivers.base import InProcessDriver
 from conformance.protocol.observation import HANG, SubjectFailure
 from conformance.subject import asyncgen_body, body
 
 # How many sends end() gives the aclose() that releases a generator whose body keeps pausing.
 CLOSING_SENDS = 8
-# How many loop passes the asyncio driver runs at most after a collection for the finalizer's tasks to finish.
-SETTLE_PASSES = 20
 
 
 @contextmanager
@@ -191,59 +187,32 @@ class AsyncGenLoopDriver(AsyncGenDriver):
     """The calls made by hand, each inside one pass of a real asyncio event loop, so that the loop's own asyncgen
     hooks are in effect, as for a generator a program iterates inside the loop: firstiter registers the generator
     with the loop, and the finalizer hands a collected generator to a task that closes it. A collect runs the loop
-    until that task is done; what the loop's exception handler receives is recorded (loop_report). Each subject has
-    a loop of its own, so that nothing an earlier subject left behind runs, or reports, during its steps."""
+    until that task is done; what the loop's exception handler receives is recorded. Each subject has a loop of
+    its own (body.SubjectLoop, which the agent uses too), so that nothing an earlier subject left behind runs, or
+    reports, during its steps."""
 
     name = "asyncgen-asyncio"
     route = "asyncio"
     description = ("an async generator driven by hand inside a running asyncio event loop: the loop's own asyncgen "
                    "hooks are in effect, and a collected generator is closed by the task the loop's finalizer makes")
     ending = "collect"  # the final call that ends each sequence: the generator is dropped while the loop runs
-    loop = None  # the subject's own loop: what an earlier subject left behind can never run in it, nor report to it
-    reported = None  # what the loop's exception handler received since the last step
+    loop = None  # the subject's body.SubjectLoop
 
     def begin(self) -> None:
         super().begin()
-        reported = self.reported = []
-        self.loop = new_loop(lambda loop, context: reported.append(loop_report(context)))
-
-    def can_deliver(self, call: str, argument: str) -> bool:
-        """Every call, but of the model's final calls only the one that ends this driver's sequences."""
-        return call == self.ending or not self.model.calls[call].final
+        self.loop = body.SubjectLoop()
 
     def hooks(self):
-        """No hooks of the driver's own: the loop's are in effect while a call runs inside it (in_loop)."""
+        """No hooks of the driver's own: the loop's are in effect while a call runs inside it."""
         return asyncgen_hooks()
-
-    def in_loop(self, call):
-        """call() made inside one pass of the loop (which installs its asyncgen hooks while it runs); what it returned."""
-        result = []
-
-        def inside():
-            try:
-                result.append(("returned", call()))
-            except BaseException as error:  # noqa: BLE001 - re-raised below, outside the loop
-                result.append(("raised", error))
-
-        self.loop.call_soon(inside)
-        self.loop.call_soon(self.loop.stop)
-        self.loop.run_forever()
-        how, value = result[0]
-        if how == "raised":
-            raise value
-        return value
 
     def deliver(self, step):
         if step.call == "shutdown":
-            outcome = self.shut_down()
+            outcome = self.loop.shut_down()
         else:
-            outcome = self.in_loop(lambda: self.operations.perform(step.call, step.argument, step.payload))
-        self.pass_on_reports(self.script.events)
+            outcome = self.loop.run(lambda: self.operations.perform(step.call, step.argument, step.payload))
+        self.script.events.extend(self.loop.take_reports())
         return outcome
-
-    def shut_down(self) -> None:
-        """loop.shutdown_asyncgens() run to completion (it returns nothing: failures go to the exception handler)."""
-        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
 
     def collect(self) -> None:
         """Drop the generator, then run the loop until the finalizer's task has closed it, and the collector only
@@ -255,40 +224,19 @@ class AsyncGenLoopDriver(AsyncGenDriver):
         if alive():
             self.run_collector(alive)
             self.settle_after_collection()
-        self.pass_on_reports(events)
+        events.extend(self.loop.take_reports())
 
     def settle_after_collection(self) -> None:
-        if not self.settle():
-            raise SubjectFailure(HANG, f"the loop still had tasks after {SETTLE_PASSES} passes following the "
+        if not self.loop.settle():
+            raise SubjectFailure(HANG, f"the loop still had tasks after {body.SETTLE_PASSES} passes following the "
                                        "collection (the finalizer's aclose() task should be done after 3)")
 
-    def settle(self) -> bool:
-        """Run loop passes until the tasks the finalizer made are done (its callback makes the aclose() task in
-        the pass after the collection, whose first step runs in the pass after that); whether they are."""
-        for done in range(SETTLE_PASSES):
-            self.loop.call_soon(self.loop.stop)
-            self.loop.run_forever()
-            if done >= 2 and not asyncio.all_tasks(self.loop):
-                return True
-        return False
-
-    def pass_on_reports(self, events) -> None:
-        """The exception handler's reports since the last step, as events of this one."""
-        events.extend(self.reported)
-        del self.reported[:]
-
     def close_subject(self) -> None:
-        self.in_loop(super().close_subject)
+        self.loop.run(super().close_subject)
 
     def end(self) -> None:
-        """Close the subject, let what it left in the loop end, and close the loop: a generator of this subject the
-        collector finalizes later finds it closed, and its finalizer then does nothing."""
         super().end()
         if self.loop is not None:
-            if not self.settle():
-                for task in asyncio.all_tasks(self.loop):  # a broken subject's: nothing of it may run later
-                    task.cancel()
-                self.settle()
             self.loop.close()
             self.loop = None
 
@@ -299,10 +247,3 @@ class AsyncGenShutdownDriver(AsyncGenLoopDriver):
     description = ("as asyncgen-asyncio, but each sequence ends as a program does, with loop.shutdown_asyncgens() "
                    "while the generator is still held, instead of a collection")
 
-
-def loop_report(context: dict) -> list:
-    """An event loop exception handler's context as the event ["reported", exception] (body.describe_exception's
-    description; for a report without an exception, its message as the type None's)."""
-    error = context.get("exception")
-    return ["reported", body.describe_exception(error) if error is not None else
-            {"type": None, "message": context.get("message")}]

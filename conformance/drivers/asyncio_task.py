@@ -12,7 +12,6 @@ the task is done.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 from conformance.drivers.base import InProcessDriver
@@ -25,14 +24,8 @@ STEP_SECONDS = 5.0  # how long a step may run the loop before the body reaches i
 
 
 def new_loop(exception_handler) -> asyncio.AbstractEventLoop:
-    """A new event loop whose exception handler is `exception_handler`; asyncio's debug record of the selector
-    it chose is not logged: the suite's loop is not the subject's doing (a check reports the subject's logs)."""
-    logger = logging.getLogger("asyncio")
-    was_disabled, logger.disabled = logger.disabled, True
-    try:
-        loop = asyncio.new_event_loop()
-    finally:
-        logger.disabled = was_disabled
+    """A new event loop (made quietly: body.new_quiet_loop) whose exception handler is `exception_handler`."""
+    loop = body.new_quiet_loop()
     loop.set_exception_handler(exception_handler)
     return loop
 

@@ -32,6 +32,7 @@ class Driver:
     model_name = "coroutine"
     description = ""
     calls: frozenset | None = None
+    ending: str | None = None  # of the model's final calls, the one that ends this driver's sequences (None: any)
     subject_name = "scripted_body"
     observes_inside = True  # the body reports its own coroutine's state when it resumes
     awaitees: tuple[str, ...] = ()  # the model's awaitee kinds this driver also runs with (see with_awaitee)
@@ -95,6 +96,8 @@ class Driver:
         return True
 
     def can_deliver(self, call: str, argument: str) -> bool:
+        if self.ending is not None and call != self.ending and self.model.calls[call].final:
+            return False
         return self.calls is None or (call, argument) in self.calls
 
     def payload_override(self, call: str, argument: str):

@@ -16,7 +16,8 @@ Protocol: one JSON object per line in, one per line out, in order.
   {"op": "begin", "driver": name, "awaitee": kind} -> a fresh subject (the previous one is released first)
                                                   whose body awaits a `kind` object (default: "iterator"), and
                                                   its origin where made under tracking (body.origin_frames)
-  {"op": "perform", "step": Step.to_json()}    -> {"observation": {outcome, state, attributes, warnings, events}}
+  {"op": "perform", "step": Step.to_json()}    -> {"observation": {outcome, state, attributes, warnings, events}},
+                                                  or {"hang": why} where an asyncio loop never settled
   {"op": "probe", "probe": function name}      -> {"outcome", "subject_type", "unobservable"} (see probes.py)
   {"op": "end"} / {"op": "echo", "data": x}
 Every answer has "ok"; a refused request has "ok": false and "error" (or "unavailable" for a driver).
@@ -64,7 +65,8 @@ except ImportError:
 
 AWAITABLE_DRIVERS = ("asend-awaitable", "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext",
                      "async-for")  # one awaitable of an async generator as the subject
-ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks") + AWAITABLE_DRIVERS  # asyncgen-hooks records firstiter/finalizer
+LOOP_DRIVERS = ("asyncgen-asyncio", "asyncgen-shutdown")  # each call inside a pass of an asyncio loop (SubjectLoop)
+ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks") + LOOP_DRIVERS + AWAITABLE_DRIVERS  # -hooks: firstiter/finalizer
 AGENT_DRIVERS = ("direct", "await", "delegation", "generator") + ASYNCGEN_DRIVERS
 
 
@@ -193,6 +195,8 @@ def asyncgen_problem(driver):
     carrying the yielded value; for asyncgen-hooks, sys.set_asyncgen_hooks must exist), or None."""
     if driver == "asyncgen-hooks" and not hasattr(sys, "set_asyncgen_hooks"):
         return "this interpreter has no sys.set_asyncgen_hooks"
+    if driver in LOOP_DRIVERS:
+        return loop_problem()
     script = SUBJECTS["Script"]([{"reaction": "yield", "value": 1}])
     generator = scripted_asyncgen(script)  # noqa: F821 - asyncgen_body.py's
     if not hasattr(generator, "asend"):  # MicroPython compiles it into a plain generator
@@ -204,6 +208,22 @@ def asyncgen_problem(driver):
         return "driving a new async generator by hand failed: %s: %s" % (type(error).__name__, error)
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != 1:
         return "ag.asend(None).send(None) on a new async generator gave %r instead of StopIteration(1)" % (outcome,)
+    return None
+
+
+def loop_problem():
+    """Why no asyncio event loop can run a pass here, called from outside it (Pyodide's runs in the JavaScript
+    event loop), or None."""
+    try:
+        loop = SubjectLoop()  # noqa: F821 - body.py's
+    except Exception as error:
+        return "no asyncio event loop can be made here: %s: %s" % (type(error).__name__, error)
+    try:
+        if loop.run(lambda: "ran") != "ran":
+            return "a call made inside a pass of an asyncio event loop did not come back"
+        loop.close()
+    except Exception as error:
+        return "an asyncio event loop cannot run a pass here: %s: %s" % (type(error).__name__, error)
     return None
 
 
@@ -255,6 +275,7 @@ class Agent:
         self.subject = None
         self.target = None
         self.operations = None  # an async generator's operations (body.Operations), for that driver
+        self.loop = None  # the subject's asyncio loop (body.SubjectLoop), for LOOP_DRIVERS
         self.readable = []
 
     # -- requests ------------------------------------------------------------------------------
@@ -332,6 +353,8 @@ class Agent:
             self.operations = Operations(self.subject)  # noqa: F821 - body.py's
             self.script.reenter = self.operations.perform
             self.target = None
+            if driver in LOOP_DRIVERS:
+                self.loop = SubjectLoop()  # noqa: F821 - body.py's
         elif driver == "await":
             if not hasattr(self.subject, "__await__"):
                 self.release()
@@ -382,7 +405,14 @@ class Agent:
             del WARNINGS[:]
         if step["call"] == "collect":
             outcome = None
-            self.collect()
+            if not self.collect():
+                return {"ok": True, "hang": "the loop still had tasks after %d passes following the collection "
+                                           "(the finalizer's aclose() task should be done after 3)" % SETTLE_PASSES}
+        elif step["call"] == "shutdown":
+            outcome = self.loop.shut_down()
+        elif self.loop is not None:
+            outcome = self.loop.run(lambda: self.operations.perform(step["call"], step["argument"],
+                                                                    step.get("payload")))
         elif self.operations is not None:
             outcome = self.with_hooks(lambda: self.operations.perform(step["call"], step["argument"],
                                                                       step.get("payload")))
@@ -391,6 +421,8 @@ class Agent:
                                                       step.get("payload")))
         else:
             outcome = perform(self.target, step["call"], step["argument"], step.get("payload"))  # noqa: F821
+        if self.loop is not None:
+            self.script.events.extend(self.loop.take_reports())
         events = self.script.events[first_event:]
         if not CHAINING:
             outcome = without_links(outcome)
@@ -484,7 +516,8 @@ class Agent:
         return state, attributes
 
     def collect(self):
-        """Drop every reference to the subject and let the garbage collector finalize it."""
+        """Drop every reference to the subject and let the garbage collector finalize it; under a loop, run the
+        loop until the finalizer's aclose() task is done, before and after the collector. Whether it is."""
         target = self.target
         if self.driver == "delegation" and target is not None:
             # An outer coroutine that never started is scaffolding: close it quietly (see drivers/direct.py).
@@ -494,19 +527,27 @@ class Agent:
         target = None
         self.script.detach()  # first: finalization may run
         self.subject = self.target = self.operations = None  # the body at once
+        if self.loop is not None and not self.loop.settle():
+            return False
         gc.collect()
+        return self.loop is None or self.loop.settle()
 
     def release(self):
         """Close the current subject without observing anything."""
-        subject, target = self.subject, self.target
-        self.subject = self.target = None
+        subject, target, loop = self.subject, self.target, self.loop
+        self.subject = self.target = self.loop = None
         if subject is not None:
             self.script.plans.insert(0, {"reaction": "propagate", "value": None})
             for thing in (target, subject):
                 try:
-                    close_quietly(thing)
+                    if loop is not None:
+                        loop.run(lambda: close_quietly(thing))
+                    else:
+                        close_quietly(thing)
                 except BaseException:
                     pass
+        if loop is not None:
+            loop.close()
         if self.script is not None:
             self.script.detach()
         self.operations = None

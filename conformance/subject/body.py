@@ -1,8 +1,9 @@
 """The scripted body: a coroutine whose every resumption does what a script says.
 
 This file must run unchanged on any Python 3 (CPython 3.6+, PyPy, MicroPython, Pyodide) and compile with
-Cython: it imports nothing, and uses no f-strings, annotations or dataclasses. The host (or the agent in a
-child interpreter) queues one *plan* per resumption; a plan is a plain dict, so it crosses a JSON pipe:
+Cython: it imports nothing at the top (asyncio only where a driver asks for a loop or a Future), and uses no
+f-strings, annotations or dataclasses. The host (or the agent in a child interpreter) queues one *plan* per
+resumption; a plan is a plain dict, so it crosses a JSON pipe:
 
     {"reaction": "await" | "return" | "raise" | "raise-stop-iteration" | "propagate",
      "value": the value to pass out / return / raise StopIteration with (a value spec, see make_value), or
@@ -325,6 +326,99 @@ def in_flight_after(in_flight, call, outcome):
     if call in OPERATION_CALLS:
         return outcome[0] == "returned" or in_flight
     return outcome[0] == "returned" and call != "close"
+
+
+# How many loop passes SubjectLoop.settle runs at most: the finalizer's aclose() task is done after 3.
+SETTLE_PASSES = 20
+
+
+class SubjectLoop:
+    """A new asyncio event loop of one subject, for the drivers that run an async generator inside a loop
+    (drivers/asyncgen.py, and the agent's): each call runs inside one pass of it, so the loop's own asyncgen hooks
+    are in effect; what its exception handler receives is kept as ["reported", exception] events (`reported`).
+    asyncio is imported here, not at the top: body.py also runs where there is none."""
+
+    def __init__(self):
+        import asyncio
+        self.asyncio = asyncio
+        self.reported = []
+        self.loop = new_quiet_loop()
+        self.loop.set_exception_handler(self.report)
+
+    def report(self, loop, context):
+        """The exception handler: the exception it was handed, or the message of a report without one."""
+        error = context.get("exception")
+        self.reported.append(["reported", describe_exception(error) if error is not None else
+                              {"type": None, "message": context.get("message")}])
+
+    def take_reports(self):
+        """The reports since the last time they were taken."""
+        reports = self.reported[:]
+        del self.reported[:]
+        return reports
+
+    def run(self, call):
+        """call() made inside one pass of the loop; what it returned (what it raised is raised here, outside)."""
+        result = []
+
+        def inside():
+            try:
+                result.append((True, call()))
+            except BaseException as error:  # noqa: BLE001 - raised again below, outside the loop
+                result.append((False, error))
+
+        self.loop.call_soon(inside)
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        returned, value = result[0]
+        if not returned:
+            raise value
+        return value
+
+    def shut_down(self):
+        """loop.shutdown_asyncgens() run to completion (its failures go to the exception handler)."""
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+
+    def pending(self):
+        """The loop's tasks that are not done (3.6 has only Task.all_tasks, which also lists done ones)."""
+        all_tasks = getattr(self.asyncio, "all_tasks", None) or self.asyncio.Task.all_tasks
+        return [task for task in all_tasks(self.loop) if not task.done()]
+
+    def settle(self):
+        """Run loop passes until the tasks a collection made are done (the finalizer's callback makes the aclose()
+        task in the pass after the collection, whose first step runs in the pass after that); whether they are."""
+        for done in range(SETTLE_PASSES):
+            self.loop.call_soon(self.loop.stop)
+            self.loop.run_forever()
+            if done >= 2 and not self.pending():
+                return True
+        return False
+
+    def close(self):
+        """Let what the subject left in the loop end (a broken subject's tasks are cancelled: nothing of it may
+        run later), then close the loop. A generator the collector finalizes later finds it closed, and its
+        finalizer then does nothing."""
+        if not self.settle():
+            for task in self.pending():
+                task.cancel()
+            self.settle()
+        self.loop.close()
+
+
+def new_quiet_loop():
+    """A new asyncio event loop, made without asyncio's debug record of the selector it chose: the suite's loop is
+    not the subject's doing (a check reports what the subject logs)."""
+    import asyncio
+    try:
+        import logging
+        logger = logging.getLogger("asyncio")
+    except ImportError:
+        return asyncio.new_event_loop()
+    was_disabled, logger.disabled = logger.disabled, True
+    try:
+        return asyncio.new_event_loop()
+    finally:
+        logger.disabled = was_disabled
 
 
 # The words an observed attribute is reported in (the model's [states] use them; see attribute_word).
