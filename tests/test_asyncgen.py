@@ -68,6 +68,23 @@ def test_the_model_catches_a_changed_row(monkeypatch):
     assert any("value.yield" in failure["transitions"] for failure in results.failures)
 
 
+def test_a_zombie_that_awaits_counts_as_running_and_closed(monkeypatch):
+    """ZOMBIE_AWAITING (a ZOMBIE resumed by asend() whose body awaits): every row of it is exercised, and a row
+    saying aclose() there sees a closed generator, as in ZOMBIE, instead of a running one is caught."""
+    model = load_model("asyncgen")
+    version = tuple(sys.version_info[:2])
+    rows = {row.id for row in model.transitions if row.source == "ZOMBIE_AWAITING" and row.route == "direct"
+            and row.applies_to(version)}
+    assert rows and not rows - set(run_asyncgen(depth=1).covered)
+    row = model.transition("zombie-awaiting.aclose")
+    changed = type(row)(**{**row.__dict__, "raises": type(row.raises)(**{**row.raises.__dict__, "type": "StopAsyncIteration",
+                                                                          "message": None})})
+    monkeypatch.setattr(model, "transitions", tuple(changed if r.id == row.id else r for r in model.transitions))
+    model._tables.clear()
+    results = run_driver(model, DRIVERS["asyncgen"](model), RunOptions(drivers=["asyncgen"], examples=0, depth=1))
+    assert any("zombie-awaiting.aclose" in failure["transitions"] for failure in results.failures)
+
+
 def test_the_correct_forwarding_wrapper_conforms():
     result = check("asyncgen-wrapper", CORRECT, CheckOptions(examples=0, depth=3))
     assert result.conforms, [f["text"] for f in result.failures][:3]

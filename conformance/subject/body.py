@@ -370,6 +370,10 @@ class SubjectLoop:
         self.loop.call_soon(inside)
         self.loop.call_soon(self.loop.stop)
         self.loop.run_forever()
+        if not result:
+            raise RuntimeError("%s.run_forever() came back without running the call scheduled with call_soon(): this "
+                               "loop runs its callbacks later, in the host's own event loop (as Pyodide's WebLoop does, "
+                               "in JavaScript's)" % (type(self.loop).__name__,))
         returned, value = result[0]
         if not returned:
             raise value

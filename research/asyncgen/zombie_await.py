@@ -1,5 +1,5 @@
-"""What the model does not describe yet: a ZOMBIE generator (aclose() answered by a yield, so it counts as closed)
-resumed by asend() whose body then awaits. Standard library only; run it under each interpreter:
+"""A ZOMBIE generator (aclose() answered by a yield, so it counts as closed) resumed by asend() whose body then
+awaits: the model's ZOMBIE_AWAITING state, found with this script. Standard library only; run it under each interpreter:
 
     for v in 3.7.16 3.8.18 3.11.7 3.12.1 3.13.0; do ~/.pyenv/versions/$v/bin/python zombie_await.py; done
 
@@ -7,7 +7,7 @@ Seen on those builds: from 3.8 the generator is then in flight while counting as
 asend(), athrow() and aclose() are refused as "already running", and the asend() in flight, sent to again, resumes
 the body (a yield there ends it normally, back at a ZOMBIE yield). On 3.7 the second asend() resumes the pending
 await itself, athrow()/aclose() end at once, and the first asend(), sent to later, finds the body finished.
-A state of its own (in flight like AWAITING, closed like CLOSING, a yield answering like ZOMBIE's) for the model.
+A state of its own (in flight like AWAITING, closed like CLOSING, a yield answering like ZOMBIE's): ZOMBIE_AWAITING.
 """
 import sys, types
 @types.coroutine
