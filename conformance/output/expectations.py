@@ -189,8 +189,11 @@ def differences_table(path) -> str:
         said = [f"{len(entry.get('deviation', []))} transitions differ", f"{len(behaviours)} behaviours"]
         said += [f"{len(entry['not_observable'])} not observable"] if entry.get("not_observable") else []
         said += [f"drivers unavailable: {', '.join(unavailable)}"] if unavailable else []
-        out += [f"<details><summary><b>{label}</b>: {'; '.join(said)}</summary>", "",
-                "| verdict | what it does | transitions |", "|---|---|---|"]
+        out += [f"<details><summary><b>{label}</b>: {'; '.join(said)}</summary>", ""]
+        if not (behaviours or entry.get("unstable")):  # only drivers that cannot run: say why instead of a table
+            out += [_cell(entry.get("unavailable_evidence", "nothing differs")), "", "</details>", ""]
+            continue
+        out += ["| verdict | what it does | transitions |", "|---|---|---|"]
         for does, row in behaviours.items():
             transitions = ", ".join(f"`{key}`" for key in row["transitions"])
             out.append(f"| {' / '.join(row['verdicts'])} | {_cell(does)} | {transitions} |")

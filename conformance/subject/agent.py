@@ -195,8 +195,6 @@ def asyncgen_problem(driver):
     carrying the yielded value; for asyncgen-hooks, sys.set_asyncgen_hooks must exist), or None."""
     if driver == "asyncgen-hooks" and not hasattr(sys, "set_asyncgen_hooks"):
         return "this interpreter has no sys.set_asyncgen_hooks"
-    if driver in LOOP_DRIVERS:
-        return loop_problem()
     script = SUBJECTS["Script"]([{"reaction": "yield", "value": 1}])
     generator = scripted_asyncgen(script)  # noqa: F821 - asyncgen_body.py's
     if not hasattr(generator, "asend"):  # MicroPython compiles it into a plain generator
@@ -211,7 +209,18 @@ def asyncgen_problem(driver):
     return None
 
 
+LOOP_PROBLEM = {}  # loop_problem()'s answer, found at the first begin of a LOOP_DRIVERS driver, not at start-up:
+# importing asyncio would make every child start 50 ms later
+
+
 def loop_problem():
+    """find_loop_problem()'s answer, found once."""
+    if "found" not in LOOP_PROBLEM:
+        LOOP_PROBLEM["found"] = find_loop_problem()
+    return LOOP_PROBLEM["found"]
+
+
+def find_loop_problem():
     """Why no asyncio event loop can run a pass here, called from outside it (Pyodide's runs in the JavaScript
     event loop), or None."""
     try:
@@ -331,6 +340,8 @@ class Agent:
         if driver in ASYNCGEN_DRIVERS and SUBJECTS["scripted_asyncgen"] is None:
             return {"ok": False, "unavailable": ASYNCGEN_PROBLEM or "the subject module has no scripted_asyncgen (a "
                                                                     "build of body.py alone has no async generator)"}
+        if driver in LOOP_DRIVERS and loop_problem() is not None:
+            return {"ok": False, "unavailable": loop_problem()}
         self.driver = driver
         self.script = SUBJECTS["Script"]()
         self.script.awaitee = awaitee
