@@ -53,11 +53,16 @@ CASES = [
     ("wrapt_proxy:passthrough", "asyncgen-decorator", ["wrapt"], None),
     ("asyncgen_wrappers:borrowed", "asyncgen-wrapper", ["asyncstdlib"],
      {"asyncgen": ("running.aclose", "exit.propagate", "GeneratorExit('') was raised at the body's await"),
-      "asyncgen-asyncio": ("asyncio.awaiting.collect", "expected 1 events in all, observed 2")}),
+      "asyncgen-asyncio": ("asyncio.awaiting.collect", "expected 1 events in all, observed 2"),
+      "anext-awaitable": "can't send non-None value to a just-started async generator",
+      "aclose-awaitable": ("aclose-exit.propagate", "GeneratorExit('') was raised at the body's await")}),
     ("asyncgen_wrappers:proxied", "asyncgen-wrapper", ["wrapt"],
-     {"asyncgen": "type object 'ObjectProxy' has no attribute '__anext__'"}),
+     {"asyncgen": "type object 'ObjectProxy' has no attribute '__anext__'",
+      "anext-awaitable": "type object 'ObjectProxy' has no attribute '__anext__'",
+      "async-for": "'async for' requires an object with __aiter__ method, got ObjectProxy"}),
     ("asyncgen_wrappers:auto_proxied", "asyncgen-wrapper", ["wrapt"],
-     {"asyncgen": ("exception.propagate", "ag_running: expected False, observed True")}),
+     {"asyncgen": ("exception.propagate", "ag_running: expected False, observed True"),
+      "anext-awaitable": "can't send non-None value to a just-started coroutine"}),
 ]
 # The async-generator rows need sequences of two calls (an __anext__() in flight, then a throw into it), which
 # the tour alone does not make: a default check (depth 3) finds them, depth 2 is the least that does.
@@ -79,6 +84,7 @@ def findings_of(result) -> dict[str, str]:
         said = [failure["text"] for failure in entry["failures"]]
         said += [", ".join(failure["transitions"]) for failure in entry["failures"]]
         said += [f"not applicable: {entry['not_applicable']}"] if entry.get("not_applicable") else []
+        said += [f"could not run: {entry['error']}"] if entry.get("error") else []
         texts[entry["driver"]] = "\n".join(said)
     texts[""] = "\n".join(finding["text"] for finding in result.findings)
     return texts
@@ -101,6 +107,7 @@ def test_a_real_library_gets_its_true_verdict(spec, kind, modules, expected):
 
 # Each reproducer exits 1 where the difference shows on plain CPython (no coroconf), 0 where it does not.
 REPRODUCED = {
+    "anext_awaitable_first_send.py": (["asyncstdlib", "wrapt"], True),
     "aiocache_no_loop_warnings.py": (["aiocache"], True),
     "aiomisc_timeout_await_chain.py": (["aiomisc"], BEFORE_3_12),
     "aiomisc_timeout_cancel.py": (["aiomisc"], BEFORE_3_12),

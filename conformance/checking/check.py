@@ -72,8 +72,8 @@ class CheckResult:
 
     @property
     def report(self) -> dict:
-        name = KIND_MODELS[self.subject.kind]
-        models = {name: load_model(name)}
+        names = [KIND_MODELS[self.subject.kind]] + [result.model for result in self.results]
+        models = {name: load_model(name) for name in dict.fromkeys(names)}
         report = build_report(self.results, models, self.options, probes=self.probes)
         report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
                              "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
@@ -129,7 +129,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         failed = [f for f in result.findings if f["verdict"] != CONFORMS]
         result.first_failure_seconds = failed[0]["seconds"] if failed else None
     else:
-        model = load_model(KIND_MODELS[subject.kind])
+        model = load_model(KIND_MODELS[subject.kind])  # the kind's own: its probes
         drivers = drivers_for(subject.kind, options)
         run_options = RunOptions(drivers=drivers, examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
@@ -140,10 +140,11 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
+            driver_model = load_model(DRIVERS[name].model_name)  # an awaitable's driver: the awaitable's model
             if loop_only and name not in LOOP_DRIVERS:
-                result.results.append(not_applicable(model, name, run_options, loop_only))
+                result.results.append(not_applicable(driver_model, name, run_options, loop_only))
                 continue
-            driver_result = run_subject_driver(model, name, subject, run_options, progress)
+            driver_result = run_subject_driver(driver_model, name, subject, run_options, progress)
             if driver_result.error and driver_result.first_failure_seconds is None:
                 driver_result.first_failure_seconds = time.perf_counter() - driver_result.started
             if driver_result.first_failure_seconds is not None and result.first_failure_seconds is None:

@@ -32,9 +32,11 @@ KINDS = tuple(KIND_MODELS)
 
 # The drivers a check runs by default, per model: the ways a caller can hold a coroutine-like object (the
 # generator driver is about generator-based coroutines, which a wrapper of a native coroutine is not), and an
-# async-generator-like one.
+# async-generator-like one: the generator driven by hand (its own model), and each awaitable its methods make
+# (model/asyncgen-awaitable.toml, which each of those drivers names as its model_name).
 WRAPPER_DRIVERS = ("direct", "await", "delegation", "asyncio", "direct/generator", "direct/coroutine")
-ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks", "asyncgen-asyncio", "asyncgen-shutdown")
+ASYNCGEN_DRIVERS = ("asyncgen", "asyncgen-hooks", "asyncgen-asyncio", "asyncgen-shutdown", "asend-awaitable",
+                    "anext-awaitable", "athrow-awaitable", "aclose-awaitable", "awaited-anext", "async-for")
 MODEL_DRIVERS = {"coroutine": WRAPPER_DRIVERS, "asyncgen": ASYNCGEN_DRIVERS}
 
 

@@ -39,6 +39,7 @@ from conformance.output.report import (
     summary_table,
     write_json,
 )
+from conformance.drivers import DRIVERS
 from conformance.protocol.model import load_model
 from conformance.protocol.profiles import explicit_profile, interpreter_profile
 
@@ -112,7 +113,8 @@ def options_from(arguments) -> CheckOptions:
     if model_name != "coroutine" and arguments.baseline != "auto":
         raise UsageError(f"--baseline {arguments.baseline} is for coroutine kinds; an object of kind "
                          f"{arguments.kind} is judged against the async generator itself (leave --baseline out)")
-    models = [load_model(model_name)]
+    models = [load_model(name) for name in dict.fromkeys(DRIVERS[driver].model_name
+                                                          for driver in options.drivers or MODEL_DRIVERS[model_name])]
     if arguments.profile:
         options.version = explicit_profile(models, arguments.profile)
     else:

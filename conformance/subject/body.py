@@ -38,6 +38,12 @@ class SuiteError(Exception):
     that meets one ends as an internal error."""
 
 
+class SetUpRefused(Exception):
+    """The subject did not do what a driver's set-up needs from any conforming subject (a new async generator that
+    does not yield its first value: a wrapper that already started it): the subject's failure, which the driver
+    reports as its error, not a bug of the suite."""
+
+
 class Interrupt(BaseException):
     """A BaseException that is not an Exception, for throw()'s `base-exception` argument class."""
 
@@ -290,8 +296,9 @@ def awaitable_at_first_yield(generator, script, call, argument, payload):
     script.prepare({"reaction": "yield", "value": "first yield"})
     outcome = Operations(generator).perform("asend", "none", None)
     if outcome[0] != "raised" or outcome[1].get("type") != "StopIteration" or outcome[1].get("value") != "first yield":
-        raise SuiteError("running a new async generator to its first yield gave %r instead of "
-                         "StopIteration('first yield')" % (outcome,))
+        raise SetUpRefused("asend(None).send(None) on the new object gave %r instead of StopIteration('first yield'), "
+                           "the body's first yield, as a new async generator does: the awaitable drivers make their "
+                           "subject there" % (outcome,))
     del script.events[:]
     if call in CONSUMERS:
         return CONSUMERS[call](generator)
