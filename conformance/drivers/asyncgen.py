@@ -228,8 +228,7 @@ class AsyncGenLoopDriver(AsyncGenDriver):
 
     def settle_after_collection(self) -> None:
         if not self.loop.settle():
-            raise SubjectFailure(HANG, f"the loop still had tasks after {body.SETTLE_PASSES} passes following the "
-                                       "collection (the finalizer's aclose() task should be done after 3)")
+            raise SubjectFailure(HANG, body.UNSETTLED)
 
     def close_subject(self) -> None:
         self.loop.run(super().close_subject)

@@ -417,8 +417,7 @@ class Agent:
         if step["call"] == "collect":
             outcome = None
             if not self.collect():
-                return {"ok": True, "hang": "the loop still had tasks after %d passes following the collection "
-                                           "(the finalizer's aclose() task should be done after 3)" % SETTLE_PASSES}
+                return {"ok": True, "hang": UNSETTLED}  # noqa: F821 - body.py's
         elif step["call"] == "shutdown":
             outcome = self.loop.shut_down()
         elif self.loop is not None:

@@ -337,6 +337,8 @@ def in_flight_after(in_flight, call, outcome):
 
 # How many loop passes SubjectLoop.settle runs at most: the finalizer's aclose() task is done after 3.
 SETTLE_PASSES = 20
+UNSETTLED = ("the loop still had tasks after %d passes following the collection (the finalizer's aclose() task "
+             "should be done after 3)" % SETTLE_PASSES)  # a hang, in process and in the agent
 
 
 class SubjectLoop:
