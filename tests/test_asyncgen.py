@@ -92,9 +92,15 @@ def test_the_correct_forwarding_wrapper_conforms():
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_each_broken_async_generator_wrapper_is_found(name):
+    """A default check finds it: one of the check's drivers does, run one at a time in the check's order, up to
+    the first that does (the rest of a full check adds nothing to this verdict, and half a minute)."""
+    from conformance.checking.subjects import ASYNCGEN_DRIVERS
+
     factory, bug = BROKEN[name]
-    result = check("asyncgen-wrapper", factory, CheckOptions(examples=0, depth=3))
-    assert not result.conforms, f"{name} ({bug}) was not found"
+    found = next((driver for driver in ASYNCGEN_DRIVERS
+                  if not check("asyncgen-wrapper", factory, CheckOptions(examples=0, depth=3, drivers=[driver])).conforms),
+                 None)
+    assert found, f"{name} ({bug}) was not found"
 
 
 @pytest.mark.parametrize("version", ["3.6", "3.8", "3.10"])
@@ -134,7 +140,7 @@ def test_the_testing_helpers_take_async_generator_kinds():
     generated = conformance_tests(CORRECT, "asyncgen-wrapper", examples=0)
     names = [name for name in dir(generated) if name.startswith("test_")]
     assert sorted(names) == sorted("test_" + driver.replace("-", "_") for driver in ASYNCGEN_DRIVERS)
-    for name in names:
+    for name in ("test_asyncgen", "test_async_for"):  # one of each model (the correct wrapper's full check: below)
         getattr(generated(), name)()
     with pytest.raises(ConformanceError, match="value.yield"):
-        assert_conforms(BROKEN["primed"][0], "asyncgen-wrapper", examples=0)
+        assert_conforms(BROKEN["primed"][0], "asyncgen-wrapper", examples=0, drivers=["asyncgen"])

@@ -40,8 +40,8 @@ def test_the_hello_names_the_drivers_brython_cannot_run_and_why():
         process.close()
     assert hello["implementation"] == "Brython" and hello["drivers"] == ["generator"]
     assert sorted(hello["unavailable"]) == ["aclose-awaitable", "anext-awaitable", "asend-awaitable", "async-for",
-                                            "asyncgen", "asyncgen-hooks", "athrow-awaitable", "await",
-                                            "awaited-anext", "delegation", "direct"]
+                                            "asyncgen", "asyncgen-asyncio", "asyncgen-hooks", "asyncgen-shutdown",
+                                            "athrow-awaitable", "await", "awaited-anext", "delegation", "direct"]
     assert "UnboundLocalError" in hello["unavailable"]["asyncgen"]  # Brython's lost local, not our failure
     assert "Promise" in hello["unavailable"]["direct"] and "__await__" in hello["unavailable"]["await"]
 
