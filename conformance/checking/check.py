@@ -130,6 +130,7 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         result.first_failure_seconds = failed[0]["seconds"] if failed else None
     else:
         model = load_model(KIND_MODELS[subject.kind])  # the kind's own: its probes
+        models = {model.name: model}  # each model the drivers name, loaded once (an awaitable's driver: its own)
         drivers = drivers_for(subject.kind, options)
         run_options = RunOptions(drivers=drivers, examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
@@ -140,7 +141,8 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         loop_only = needs_event_loop(subject) if set(order) - set(LOOP_DRIVERS) else None
         for name in order:
             collect_leftovers()
-            driver_model = load_model(DRIVERS[name].model_name)  # an awaitable's driver: the awaitable's model
+            model_name = DRIVERS[name].model_name
+            driver_model = models.get(model_name) or models.setdefault(model_name, load_model(model_name))
             if loop_only and name not in LOOP_DRIVERS:
                 result.results.append(not_applicable(driver_model, name, run_options, loop_only))
                 continue
