@@ -69,11 +69,12 @@ class CheckResult:
     probes: list | dict | None = None  # ProbeResults, or {"not_applicable": why}; None: not run
     seconds: float = 0.0
     first_failure_seconds: float | None = None
+    models: dict = field(default_factory=dict)  # the models the drivers were judged by, loaded once, by name
 
     @property
     def report(self) -> dict:
-        names = [KIND_MODELS[self.subject.kind]] + [result.model for result in self.results]
-        models = {name: load_model(name) for name in dict.fromkeys(names)}
+        name = KIND_MODELS[self.subject.kind]
+        models = self.models or {name: load_model(name)}
         report = build_report(self.results, models, self.options, probes=self.probes)
         report["subject"] = {"kind": self.subject.kind, "spec": self.subject.spec, "notes": self.subject.notes,
                              "baseline": self.subject.baseline, "baseline_text": self.subject.baseline_text}
@@ -130,7 +131,8 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         result.first_failure_seconds = failed[0]["seconds"] if failed else None
     else:
         model = load_model(KIND_MODELS[subject.kind])  # the kind's own: its probes
-        models = {model.name: model}  # each model the drivers name, loaded once (an awaitable's driver: its own)
+        models = result.models  # each model the drivers name, loaded once (an awaitable's driver: its own)
+        models[model.name] = model
         drivers = drivers_for(subject.kind, options)
         run_options = RunOptions(drivers=drivers, examples=options.examples, seed=options.seed,
                                  strict_messages=options.strict_messages, version=options.version,
@@ -142,7 +144,9 @@ def check_subject(subject: Subject, options: CheckOptions, progress=None) -> Che
         for name in order:
             collect_leftovers()
             model_name = DRIVERS[name].model_name
-            driver_model = models.get(model_name) or models.setdefault(model_name, load_model(model_name))
+            if model_name not in models:
+                models[model_name] = load_model(model_name)
+            driver_model = models[model_name]
             if loop_only and name not in LOOP_DRIVERS:
                 result.results.append(not_applicable(driver_model, name, run_options, loop_only))
                 continue
